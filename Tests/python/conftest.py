@@ -28,10 +28,13 @@ _servers_for_report: list = []
 def reverb():
     import reverb_harness as h
     server = h.ServerProcess(h.default_config())
+    error = None
     try:
         server.start()
     except RuntimeError as e:
-        pytest.fail(str(e), pytrace=False)
+        error = str(e)
+    if error:
+        pytest.fail(error, pytrace=False)
     _servers_for_report.append(server)
     yield server
     server.terminate()
@@ -47,10 +50,13 @@ def start_server():
         server = h.ServerProcess(config or h.default_config(), extra_args)
         started.append(server)
         _servers_for_report.append(server)
+        error = None
         try:
             server.start()
         except RuntimeError as e:
-            pytest.fail(str(e), pytrace=False)
+            error = str(e)
+        if error:
+            pytest.fail(error, pytrace=False)
         return server
 
     yield start
