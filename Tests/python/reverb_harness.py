@@ -156,8 +156,11 @@ class ServerProcess:
             args.append("--debug")
         args += self.extra_args
         self._log_file = open(self.log_path, "wb")
+        # CLI > environment > .env > config file (Part A §11): keep the config file authoritative.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("REVERB_", "REDIS_", "PUSHER_"))}
         self.proc = subprocess.Popen(args, stdout=self._log_file, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, cwd=str(self.dir))
+                                     stdin=subprocess.DEVNULL, cwd=str(self.dir), env=env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             m = BANNER_RE.search(self.log_text())
