@@ -304,7 +304,7 @@ class WSClient:
         self.url = url
         self.ws = connect(url, origin=origin, additional_headers=headers, compression=None,
                           ping_interval=None, max_size=None, open_timeout=timeout,
-                          close_timeout=2)
+                          close_timeout=2, legacy=True)
         self.socket_id: str | None = None
         self.established_raw: str | None = None
         self.received: list[str] = []

@@ -23,6 +23,16 @@ def pysher_client(reverb):
                           secret=app.secret if with_secret else "", user_data=user_data,
                           log_level=logging.WARNING, reconnect_interval=30)
         clients.append(p)
+        # Record every channel event at the connection level: pysher registers a
+        # channel only after sending the subscribe, so a channel.bind() made after
+        # subscribe() can miss a fast subscription_succeeded.
+        p.recorded = h.Collector()
+        deliver = p._connection_handler
+
+        def record(event, data, channel):
+            p.recorded.callback(f"{channel}|{event}")(data)
+            deliver(event, data, channel)
+        p.connection.event_handler = record
         p.connect()
         if wait:
             h.wait_until(lambda: p.connection.state == "connected", timeout=5,
@@ -35,6 +45,12 @@ def pysher_client(reverb):
             p.disconnect(timeout=2)
         except Exception:
             pass
+
+
+def succeeded(p, ch):
+    h.wait_until(lambda: p.recorded.of(f"{ch}|pusher_internal:subscription_succeeded"),
+                 message=f"pysher got no subscription_succeeded for {ch}")
+    return p.recorded.of(f"{ch}|pusher_internal:subscription_succeeded")
 
 
 def test_pysher_connects_and_gets_a_socket_id(pysher_client):
@@ -53,10 +69,8 @@ def test_pysher_public_channel_receives_api_event(reverb, pysher_client):
     ch = unique("test-channel-")
     got = h.Collector()
     channel = p.subscribe(ch)
-    channel.bind("pusher_internal:subscription_succeeded", got.callback("ok"))
     channel.bind("OrderShipped", got.callback("ev"))
-    h.wait_until(lambda: got.of("ok"), message="no subscription_succeeded")
-    assert got.of("ok") == ["{}"]
+    assert succeeded(p, ch) == ["{}"]
     reverb.sdk(MAIN).trigger(ch, "OrderShipped", {"order": 7})
     h.wait_until(lambda: got.of("ev"), message="pysher did not receive the API event")
     assert got.of("ev") == [json.dumps({"order": 7})]
@@ -68,9 +82,8 @@ def test_pysher_private_channel_with_sdk_auth(reverb, pysher_client):
     auth = reverb.sdk(MAIN).authenticate(channel=ch, socket_id=p.connection.socket_id)
     got = h.Collector()
     channel = p.subscribe(ch, auth=auth["auth"])
-    channel.bind("pusher_internal:subscription_succeeded", got.callback("ok"))
     channel.bind("Secret", got.callback("ev"))
-    h.wait_until(lambda: got.of("ok"), message="no subscription_succeeded on the private channel")
+    assert succeeded(p, ch) == ["{}"]
     reverb.sdk(MAIN).trigger(ch, "Secret", '{"s":1}')
     h.wait_until(lambda: got.of("ev"))
     assert got.of("ev") == ['{"s":1}']
@@ -85,11 +98,9 @@ def test_pysher_presence_token_matches_sdk_and_members_flow(reverb, ws, pysher_c
     assert p._generate_presence_token(ch) == sdk_auth["auth"]
     got = h.Collector()
     channel = p.subscribe(ch)
-    channel.bind("pusher_internal:subscription_succeeded", got.callback("ok"))
     channel.bind("pusher_internal:member_added", got.callback("added"))
     channel.bind("pusher_internal:member_removed", got.callback("removed"))
-    h.wait_until(lambda: got.of("ok"), message="pysher presence subscription failed")
-    assert json.loads(got.of("ok")[0]) == {
+    assert json.loads(succeeded(p, ch)[0]) == {
         "presence": {"count": 1, "ids": ["42"], "hash": {"42": {"name": "Py Sher"}}}}
     other = ws()
     subscribe_authed(other, MAIN, ch, {"user_id": "43", "user_info": {"name": "Other"}})
@@ -105,11 +116,10 @@ def test_pysher_client_events_between_two_clients(pysher_client):
     ch = unique("private-test-channel-")
     got_a, got_b = h.Collector(), h.Collector()
     ca, cb = a.subscribe(ch), b.subscribe(ch)
-    ca.bind("pusher_internal:subscription_succeeded", got_a.callback("ok"))
-    cb.bind("pusher_internal:subscription_succeeded", got_b.callback("ok"))
     ca.bind("client-typing", got_a.callback("typing"))
     cb.bind("client-typing", got_b.callback("typing"))
-    h.wait_until(lambda: got_a.of("ok") and got_b.of("ok"))
+    succeeded(a, ch)
+    succeeded(b, ch)
     ca.trigger("client-typing", {"id": 123, "name": "Joe Dixon"})
     h.wait_until(lambda: got_b.of("typing"), message="client event not relayed to the other pysher")
     assert got_b.of("typing") == [{"id": 123, "name": "Joe Dixon"}]
@@ -118,9 +128,23 @@ def test_pysher_client_events_between_two_clients(pysher_client):
     assert got_a.of("typing") == []
 
 
-def test_pysher_unknown_key_is_refused_and_not_retried(reverb, pysher_client):
-    p = pysher_client(app=h.App("0", "no-such-key", "x"), wait=False)
-    h.wait_until(lambda: not p.connection.is_alive(), timeout=6,
-                 message="pysher still running: the server did not close the socket after 4001")
-    assert p.connection.state != "connected"
-    assert p.connection.socket_id == ""
+def test_pysher_unknown_key_is_closed_with_4001(reverb, pysher_client):
+    """pysher (over websocket-client) sees the 4001 close frame of Part A §2."""
+    seen = []
+
+    class Grab(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("pysher.connection")
+    handler = Grab()
+    logger.addHandler(handler)
+    try:
+        p = pysher_client(app=h.App("0", "no-such-key", "x"), wait=False)
+        p.connection.logger.setLevel(logging.INFO)
+        h.wait_until(lambda: any("code 4001" in m for m in seen), timeout=6,
+                     message=f"pysher saw no close with code 4001; log: {seen!r}")
+        assert p.connection.state in ("disconnected", "unavailable", "failed")
+        assert p.connection.socket_id == ""
+    finally:
+        logger.removeHandler(handler)
