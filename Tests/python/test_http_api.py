@@ -669,3 +669,77 @@ def test_sigterm_exits_zero_with_open_sockets(start_server):
         c.expect_close(timeout=3)
     finally:
         c.close()
+
+
+# ---------------------------------------------------------------------------
+# More routes and edge cases
+# ---------------------------------------------------------------------------
+
+def test_wrong_method_405_has_allow_header(reverb):
+    r = requests.get(f"{reverb.http_base}/apps/{MAIN.app_id}/events", timeout=5)
+    assert r.status_code == 405
+    assert "POST" in r.headers.get("Allow", "")
+
+
+def test_channels_info_subscription_count(reverb, ws):
+    u = unique("s")
+    a, b = ws(), ws()
+    a.subscribe(f"{u}-one")
+    b.subscribe(f"{u}-one")
+    b.subscribe(f"{u}-two")
+    result = reverb.sdk(MAIN).channels_info(prefix_filter=u, attributes=["subscription_count"])
+    assert result == {"channels": {f"{u}-one": {"subscription_count": 2},
+                                   f"{u}-two": {"subscription_count": 1}}}
+
+
+def test_channel_names_with_allowed_punctuation(reverb, ws):
+    """pusher's channel-name alphabet includes = @ , . ; (B §4.1: no validation)."""
+    sdk = reverb.sdk(MAIN)
+    ch = unique("test-") + "_a=b@c,d.e;f"
+    c = ws()
+    c.subscribe(ch)
+    sdk.trigger(ch, "Punct", "{}")
+    assert c.recv_raw() == event_frame("Punct", "{}", ch)
+    assert sdk.channel_info(ch, ["subscription_count"]) == {"occupied": True, "subscription_count": 1}
+
+
+def test_api_events_stay_in_their_app(reverb, ws):
+    ch = unique("test-channel-")
+    mine, other_app = ws("main"), ws("all")
+    mine.subscribe(ch)
+    other_app.subscribe(ch)
+    reverb.sdk(MAIN).trigger(ch, "OnlyMain", "{}")
+    assert mine.recv_raw() == event_frame("OnlyMain", "{}", ch)
+    other_app.expect_silence(0.5)
+    assert reverb.sdk(APPS["all"]).channel_info(ch, ["subscription_count"]) == \
+        {"occupied": True, "subscription_count": 1}
+
+
+def test_terminate_matches_integer_user_ids_as_strings(reverb, ws):
+    ch = unique("presence-test-channel-")
+    victim, bystander = ws(), ws()
+    subscribe_authed(victim, MAIN, ch, {"user_id": 456, "user_info": {}})
+    subscribe_authed(bystander, MAIN, ch, {"user_id": 457, "user_info": {}})
+    r = h.signed_request(reverb, MAIN, "POST",
+                         f"/apps/{MAIN.app_id}/users/456/terminate_connections", {})
+    assert r.status_code == 200
+    victim.expect_close(timeout=3)
+    assert bystander.recv_event("pusher_internal:member_removed") == compact(
+        {"event": "pusher_internal:member_removed", "data": compact({"user_id": 456}), "channel": ch})
+
+
+def test_large_api_request_within_a_raised_max_request_size(start_server):
+    """B §11: a 150 KB API request with max_request_size 200 000 is buffered whole."""
+    srv = start_server(h.default_config(max_request_size=200_000))
+    ch = unique("test-channel-")
+    c = h.WSClient(srv.ws_url(MAIN.key))
+    try:
+        c.subscribe(ch)
+        data = compact({"blob": "x" * 150_000})
+        r = h.signed_request(srv, MAIN, "POST", f"/apps/{MAIN.app_id}/events",
+                             {"name": "Big", "channel": ch, "data": data})
+        assert r.status_code == 200, r.text[:200]
+        assert r.text == "{}"
+        assert c.recv_raw() == event_frame("Big", data, ch)
+    finally:
+        c.close()

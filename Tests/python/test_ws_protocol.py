@@ -98,8 +98,23 @@ def test_origin_allowed(ws, app, origin):
     assert h.SOCKET_ID_RE.match(c.socket_id)
 
 
+def quota_socket(ws):
+    """The quota app's only socket, waiting out a previous test's socket closing."""
+    got = []
+
+    def attempt():
+        c = ws("quota", expect_established=False)
+        if json.loads(c.recv_raw())["event"] == "pusher:connection_established":
+            got.append(c)
+            return True
+        c.close()
+        return False
+    h.wait_until(attempt, timeout=5, interval=0.2, message="the quota app never accepted a socket")
+    return got[0]
+
+
 def test_max_connections_counts_unsubscribed_sockets_and_closes_with_4004(ws):
-    first = ws("quota")  # never subscribes (Part A §4)
+    first = quota_socket(ws)  # never subscribes (Part A §4)
     second = ws("quota", expect_established=False)
     assert second.recv_raw() == error_frame(4004, "Application is over connection quota")
     assert second.expect_close().code == 4004
@@ -820,3 +835,67 @@ def test_rate_limit_terminate_on_limit_closes_the_socket(ws):
     c.expect_close(timeout=3)
     for raw in c.received[seen:]:
         assert raw == error_frame(4301, "Rate limit exceeded"), raw
+
+
+# ---------------------------------------------------------------------------
+# More presence and client-event cases
+# ---------------------------------------------------------------------------
+
+def test_presence_resubscribe_same_socket_no_duplicate_member(ws):
+    a, b = ws(), ws()
+    ch = unique("presence-test-channel-")
+    subscribe_authed(a, MAIN, ch, USER1)
+    subscribe_authed(b, MAIN, ch, USER2)
+    a.recv_event("pusher_internal:member_added")
+    raw = subscribe_authed(b, MAIN, ch, USER2)
+    assert raw == succeeded(ch, presence_data(
+        [1, 2], {"1": {"name": "Test User"}, "2": {"name": "Test User 2"}}))
+    a.expect_silence(0.5)
+
+
+def test_disconnect_removes_member_from_every_presence_channel(ws):
+    leaver, w1, w2 = ws(), ws(), ws()
+    c1, c2 = unique("presence-a-"), unique("presence-b-")
+    subscribe_authed(w1, MAIN, c1, USER2)
+    subscribe_authed(w2, MAIN, c2, USER2)
+    subscribe_authed(leaver, MAIN, c1, USER1)
+    subscribe_authed(leaver, MAIN, c2, USER1)
+    w1.recv_event("pusher_internal:member_added")
+    w2.recv_event("pusher_internal:member_added")
+    leaver.close()
+    for w, ch in ((w1, c1), (w2, c2)):
+        assert w.recv_raw() == compact({"event": "pusher_internal:member_removed",
+                                        "data": compact({"user_id": 1}), "channel": ch})
+
+
+def test_client_event_presence_integer_user_id_keeps_type(ws):
+    ch = unique("presence-test-channel-")
+    a, b = two_on(ws, "main", ch, (USER1, USER2))
+    b.send_json({"event": "client-x", "channel": ch, "data": {"k": "v"}})
+    assert a.recv_raw() == compact({"event": "client-x", "channel": ch, "data": {"k": "v"},
+                                    "user_id": 2})
+
+
+def test_client_events_stay_in_their_app(ws):
+    """Same channel name in two apps: a whisper in one never reaches the other
+    (Reverb's multi-app membership quirk, B §4.7, must not leak)."""
+    ch = unique("private-test-channel-")
+    a, b = two_on(ws, "main", ch)
+    other = ws("all")
+    subscribe_authed(other, APPS["all"], ch)
+    a.send_json({"event": "client-x", "channel": ch, "data": {}})
+    assert b.recv_raw() == compact({"event": "client-x", "channel": ch, "data": {}})
+    other.expect_silence(0.5)
+    # a socket of app "all" whispering into the same name reaches only its own app
+    outsider = ws("all")
+    outsider.send_json({"event": "client-y", "channel": ch, "data": {}})
+    assert other.recv_raw() == compact({"event": "client-y", "channel": ch, "data": {}})
+    a.expect_silence(0.4)
+    b.expect_silence(0.1)
+
+
+def test_max_connections_is_per_app(ws):
+    first = quota_socket(ws)
+    others = [ws("main") for _ in range(3)]
+    assert all(h.SOCKET_ID_RE.match(o.socket_id) for o in others)
+    first.close()
