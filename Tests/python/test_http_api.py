@@ -743,3 +743,47 @@ def test_large_api_request_within_a_raised_max_request_size(start_server):
         assert c.recv_raw() == event_frame("Big", data, ch)
     finally:
         c.close()
+
+
+def test_error_responses_carry_content_type_and_length(reverb):
+    """Part A §8: every response carries Content-Type and Content-Length."""
+    for r in (requests.get(f"{reverb.http_base}/nope", timeout=5),
+              requests.get(f"{reverb.http_base}/apps/{MAIN.app_id}/channels", timeout=5),
+              h.signed_request(reverb, h.App("999999", MAIN.key, MAIN.secret), "GET",
+                               "/apps/999999/channels")):
+        assert r.status_code in (401, 404)
+        assert "Content-Type" in r.headers, (r.status_code, dict(r.headers))
+        assert r.headers.get("Content-Length") == str(len(r.content)), (r.status_code, dict(r.headers))
+
+
+@pytest.mark.parametrize("body", [b"", b"not json", b"{\"name\":"])
+def test_invalid_json_body_is_500(reverb, body):
+    path = f"/apps/{MAIN.app_id}/events"
+    q = _manual_sign(MAIN, "POST", path, {}, body=body, body_md5=bool(body))
+    r = requests.post(f"{reverb.http_base}{path}", params=q, data=body,
+                      headers={"Content-Type": "application/json"}, timeout=5)
+    assert r.status_code == 500
+    assert r.text == "Internal server error."
+
+
+def test_batch_item_missing_data_is_422(reverb):
+    r = h.signed_request(reverb, MAIN, "POST", f"/apps/{MAIN.app_id}/batch_events",
+                         {"batch": [{"name": "E", "channel": "c"}]})
+    assert r.status_code == 422
+
+
+def test_banner_line(reverb):
+    import re
+    assert re.search(r"^\s*INFO\s+Starting server on 127\.0\.0\.1:%d\.\s*$" % reverb.port,
+                     reverb.log_text(), re.M), reverb.log_text()[:500]
+
+
+def test_users_error_bodies(reverb, ws):
+    """B §6.3: not a presence channel → 400 {}; channel not occupied → 404 {}."""
+    pub = unique("test-channel-")
+    ws().subscribe(pub)
+    r = h.signed_request(reverb, MAIN, "GET", f"/apps/{MAIN.app_id}/channels/{pub}/users")
+    assert (r.status_code, r.text) == (400, "{}")
+    ghost = unique("presence-nobody-")
+    r = h.signed_request(reverb, MAIN, "GET", f"/apps/{MAIN.app_id}/channels/{ghost}/users")
+    assert (r.status_code, r.text) == (404, "{}")
