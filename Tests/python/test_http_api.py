@@ -656,6 +656,10 @@ def test_server_path_prefix(start_server):
         r = h.signed_request(srv, MAIN, "POST", f"/apps/{MAIN.app_id}/events",
                              {"name": "E", "channel": ch, "data": "{}"})
         assert r.status_code == 404
+        from websockets.exceptions import InvalidStatus
+        with pytest.raises(InvalidStatus) as e:
+            h.WSClient(srv.ws_url(MAIN.key))
+        assert e.value.response.status_code == 404
     finally:
         c.close()
 

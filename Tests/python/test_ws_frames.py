@@ -118,3 +118,21 @@ def _frame(opcode, payload, fin=True):
     else:
         head = bytes([b1, 0x80 | 127]) + struct.pack("!Q", n)
     return head + mask + bytes(c ^ mask[i % 4] for i, c in enumerate(payload))
+
+
+def test_upgrade_to_unknown_path_is_404(reverb):
+    """B §3.1: routing comes first; an Upgrade request to no route is 404 `Not found.`"""
+    s = socket.create_connection((reverb.host, reverb.port), timeout=5)
+    try:
+        s.sendall(b"GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                  b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  b"Sec-WebSocket-Version: 13\r\n\r\n")
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        assert data.split(b"\r\n")[0].split(b" ")[1] == b"404", data[:300]
+    finally:
+        s.close()

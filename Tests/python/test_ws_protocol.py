@@ -899,3 +899,15 @@ def test_max_connections_is_per_app(ws):
     others = [ws("main") for _ in range(3)]
     assert all(h.SOCKET_ID_RE.match(o.socket_id) for o in others)
     first.close()
+
+
+def test_private_channel_auth_covers_channel_data_when_sent(ws):
+    """B §4.2: a non-empty channel_data is part of the signed string on private channels too."""
+    c = ws()
+    ch = unique("private-test-channel-")
+    data = compact({"user_id": 5})
+    sig_without = h.hmac_hex(MAIN.secret, f"{c.socket_id}:{ch}")
+    c.subscribe(ch, auth=f"{MAIN.key}:{sig_without}", channel_data=data, expect=False)
+    assert c.recv_raw() == error_frame(4009, "Connection is unauthorized")
+    sig_with = h.hmac_hex(MAIN.secret, f"{c.socket_id}:{ch}:{data}")
+    assert c.subscribe(ch, auth=f"{MAIN.key}:{sig_with}", channel_data=data) == succeeded(ch)
