@@ -791,3 +791,45 @@ def test_users_error_bodies(reverb, ws):
     ghost = unique("presence-nobody-")
     r = h.signed_request(reverb, MAIN, "GET", f"/apps/{MAIN.app_id}/channels/{ghost}/users")
     assert (r.status_code, r.text) == (404, "{}")
+
+
+def _read_http_response(s, buf=b""):
+    while b"\r\n\r\n" not in buf:
+        chunk = s.recv(4096)
+        if not chunk:
+            return None, buf
+        buf += chunk
+    head, rest = buf.split(b"\r\n\r\n", 1)
+    headers = {k.strip().lower(): v.strip() for k, v in
+               (line.split(":", 1) for line in head.decode().split("\r\n")[1:])}
+    n = int(headers.get("content-length", "0"))
+    while len(rest) < n:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        rest += chunk
+    status = int(head.split(b" ")[1])
+    return (status, headers, rest[:n]), rest[n:]
+
+
+def test_http_pipelined_requests_are_answered_in_order(reverb):
+    s = socket.create_connection((reverb.host, reverb.port), timeout=5)
+    try:
+        s.sendall(b"GET /up HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\n")
+        first, rest = _read_http_response(s)
+        second, _ = _read_http_response(s, rest)
+        assert first is not None and first[0] == 200 and first[2] == b'{"health":"OK"}'
+        assert second is not None and second[0] == 404
+    finally:
+        s.close()
+
+
+def test_http_connection_close_is_honoured(reverb):
+    s = socket.create_connection((reverb.host, reverb.port), timeout=5)
+    try:
+        s.sendall(b"GET /up HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        resp, rest = _read_http_response(s)
+        assert resp[0] == 200
+        assert rest == b"" and s.recv(4096) == b"", "server kept the connection open"
+    finally:
+        s.close()
