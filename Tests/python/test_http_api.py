@@ -833,3 +833,37 @@ def test_http_connection_close_is_honoured(reverb):
         assert rest == b"" and s.recv(4096) == b"", "server kept the connection open"
     finally:
         s.close()
+
+
+def test_php_style_percent_encoded_query_values_verify(reverb, ws):
+    """pusher-php-server builds the query with http_build_query (',' → %2C) and
+    signs the decoded values (B §6.2)."""
+    from urllib.parse import quote
+    u = unique("q")
+    a = ws()
+    a.subscribe(f"{u}-one")
+    path = f"/apps/{MAIN.app_id}/channels"
+    q = _manual_sign(MAIN, "GET", path, {"filter_by_prefix": u,
+                                         "info": "user_count,subscription_count"}, body_md5=False)
+    query = "&".join(f"{k}={quote(v, safe='')}" for k, v in q.items())
+    assert "%2C" in query
+    r = requests.get(f"{reverb.http_base}{path}?{query}", timeout=5)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"channels": {f"{u}-one": {"subscription_count": 1}}}
+
+
+def test_trigger_info_for_unoccupied_channel_is_empty_object(reverb):
+    ch = unique("test-nobody-")
+    r = h.signed_request(reverb, MAIN, "POST", f"/apps/{MAIN.app_id}/events",
+                         {"name": "E", "channels": [ch], "data": "{}",
+                          "info": "subscription_count"})
+    assert r.status_code == 200
+    assert r.text == compact({"channels": {ch: {}}})
+
+
+def test_channel_info_cache_omitted_when_nothing_cached(reverb, ws):
+    ch = unique("cache-test-channel-")
+    a = ws()
+    a.subscribe(ch)
+    assert reverb.sdk(MAIN).channel_info(ch, ["cache", "subscription_count"]) == \
+        {"occupied": True, "subscription_count": 1}

@@ -911,3 +911,16 @@ def test_private_channel_auth_covers_channel_data_when_sent(ws):
     assert c.recv_raw() == error_frame(4009, "Connection is unauthorized")
     sig_with = h.hmac_hex(MAIN.secret, f"{c.socket_id}:{ch}:{data}")
     assert c.subscribe(ch, auth=f"{MAIN.key}:{sig_with}", channel_data=data) == succeeded(ch)
+
+
+def test_rate_limited_message_is_not_processed(reverb, ws):
+    c = ws("rate")
+    ch = unique("test-channel-")
+    for _ in range(3):
+        c.send_raw('{"event":"pusher:ping","data":{}}')
+    for _ in range(3):
+        assert c.recv_raw() == '{"event":"pusher:pong"}'
+    c.subscribe(ch, expect=False)
+    assert c.recv_raw() == error_frame(4301, "Rate limit exceeded")
+    c.expect_silence(0.3)
+    assert reverb.sdk(APPS["rate"]).channel_info(ch) == {"occupied": False}
