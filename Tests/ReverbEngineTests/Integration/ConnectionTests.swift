@@ -196,6 +196,9 @@ struct ConnectionTests {
         let noKey = try await server.raw(
             "GET /app/reverb-key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n")
         #expect(noKey.status == 400)
+        let elsewhere = try await server.raw(
+            "GET /nowhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        #expect(elsewhere.status == 404)
     }
 
     @Test("stopping the server closes every socket with 4200 so clients reconnect elsewhere")
