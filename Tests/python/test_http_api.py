@@ -521,8 +521,9 @@ def test_bad_signature_is_401(reverb, ws):
         bad.trigger(ch, "E", "{}")
     r = h.signed_request(reverb, MAIN, "POST", f"/apps/{MAIN.app_id}/events",
                          {"name": "E", "channel": ch, "data": "{}"}, secret="not-the-secret")
+    # Reverb's sentence, then which check failed (the HTTP API issue asks for it).
     assert r.status_code == 401
-    assert r.text == "Authentication signature invalid."
+    assert r.text == "Authentication signature invalid: auth_signature does not match the request."
     a.expect_silence(0.4)
 
 
@@ -760,14 +761,19 @@ def test_error_responses_carry_content_type_and_length(reverb):
         assert r.headers.get("Content-Length") == str(len(r.content)), (r.status_code, dict(r.headers))
 
 
-@pytest.mark.parametrize("body", [b"", b"not json", b"{\"name\":"])
-def test_invalid_json_body_is_500(reverb, body):
+@pytest.mark.parametrize("body,message", [
+    (b"", "The request body is empty; send a JSON object."),
+    (b"not json", "The request body is not valid JSON: "),
+    (b"{\"name\":", "The request body is not valid JSON: "),
+])
+def test_invalid_json_body_is_400(reverb, body, message):
+    """Reverb answers 500; a body the client got wrong is a 400 that says what is wrong."""
     path = f"/apps/{MAIN.app_id}/events"
     q = _manual_sign(MAIN, "POST", path, {}, body=body, body_md5=bool(body))
     r = requests.post(f"{reverb.http_base}{path}", params=q, data=body,
                       headers={"Content-Type": "application/json"}, timeout=5)
-    assert r.status_code == 500
-    assert r.text == "Internal server error."
+    assert r.status_code == 400
+    assert r.text.startswith(message)
 
 
 def test_batch_item_missing_data_is_422(reverb):
@@ -783,14 +789,14 @@ def test_banner_line(reverb):
 
 
 def test_users_error_bodies(reverb, ws):
-    """B §6.3: not a presence channel → 400 {}; channel not occupied → 404 {}."""
+    """B §6.3's statuses (400 not presence, 404 not occupied), with a body that says why instead of `{}`."""
     pub = unique("test-channel-")
     ws().subscribe(pub)
     r = h.signed_request(reverb, MAIN, "GET", f"/apps/{MAIN.app_id}/channels/{pub}/users")
-    assert (r.status_code, r.text) == (400, "{}")
+    assert (r.status_code, r.text) == (400, f"Users can only be listed for presence channels; {pub} is not one.")
     ghost = unique("presence-nobody-")
     r = h.signed_request(reverb, MAIN, "GET", f"/apps/{MAIN.app_id}/channels/{ghost}/users")
-    assert (r.status_code, r.text) == (404, "{}")
+    assert (r.status_code, r.text) == (404, f"Channel {ghost} is not occupied.")
 
 
 def _read_http_response(s, buf=b""):

@@ -56,7 +56,8 @@ def test_query_string_of_pusher_js_is_accepted(reverb):
 def test_upgrade_response_has_x_powered_by(ws):
     c = ws()
     assert c.ws.response.status_code == 101
-    assert c.ws.response.headers.get("X-Powered-By") == "Laravel Reverb"
+    # We do not claim to be Laravel Reverb; no client reads this header.
+    assert c.ws.response.headers.get("X-Powered-By") == "reverb-tui"
 
 
 def test_unknown_app_key_gets_4001_then_close_frame_4001(ws):

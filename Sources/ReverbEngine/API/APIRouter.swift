@@ -42,7 +42,9 @@ struct APIRouter {
             response.headers.add(name: "Upgrade", value: "websocket")
             return response
         }
-        guard let app = engine.directory.app(id: appID) else {
+        guard let app = appID.isEmpty ? request.queryValue("auth_key").flatMap(engine.directory.app(key:)) : engine.directory.app(id: appID)
+        else {
+            if appID.isEmpty { return .text(.unauthorized, "Authentication signature invalid: auth_key names no app.") }
             return .text(.notFound, "No matching application for ID [\(appID)].")
         }
         do {
@@ -72,7 +74,7 @@ struct APIRouter {
         }
     }
 
-    /// Matches a prefix-free path; returns the route and the app id (empty for `/up` and sockets).
+    /// Matches a prefix-free path; returns the route and the app id (empty for `/up`, sockets and `/users/…`).
     static func match(_ path: String) -> (Route, String)? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.first == "" else { return nil }
@@ -94,6 +96,9 @@ struct APIRouter {
             return (.channelUsers(segments[3]), segments[1])
         case 5 where segments[0] == "apps" && segments[2] == "users" && segments[4] == "terminate_connections":
             return (.terminateUser(segments[3]), segments[1])
+        case 3 where segments[0] == "users" && segments[2] == "terminate_connections" && !segments[1].isEmpty:
+            // Pusher's user-level route, which the server SDKs call: the app comes from the signed `auth_key`.
+            return (.terminateUser(segments[1]), "")
         default: return nil
         }
     }

@@ -28,7 +28,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = head
             self.body = nil
             self.rejected = false
-            self.size = head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+            self.size = Self.size(of: head)
             checkSize(context: context)
         case .body(var chunk):
             guard !rejected else { return }
@@ -65,6 +65,11 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         rejected = true
         write(.text(.payloadTooLarge, "Payload too large."), keepAlive: false, version: head.version, context: context)
         return false
+    }
+
+    /// Bytes of a request line and headers, as they count against `max_request_size`.
+    static func size(of head: HTTPRequestHead) -> Int {
+        head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
     }
 
     /// A clear answer to a WebSocket handshake NIO refused (wrong version, missing key).

@@ -20,7 +20,7 @@ enum Listener {
             shouldUpgrade: { channel, head in
                 let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
                 guard path.hasPrefix(socketPrefix), !path.dropFirst(socketPrefix.count).contains("/"),
-                    path.count > socketPrefix.count
+                    path.count > socketPrefix.count, HTTPRequestHandler.size(of: head) <= configuration.maxRequestSize
                 else { return channel.eventLoop.makeSucceededFuture(nil) }
                 return channel.eventLoop.makeSucceededFuture(["X-Powered-By": "reverb-tui"])
             },
