@@ -1,0 +1,304 @@
+import Foundation
+import ReverbEngine
+
+/// The console's update function: state × action → effect. Pure apart from mutating the state it is
+/// given, so every key's behaviour is testable without a terminal or an engine.
+public struct ActionReducer: Sendable {
+    public let keyMap: KeyMap
+
+    public init(keyMap: KeyMap = .standard) {
+        self.keyMap = keyMap
+    }
+
+    /// Applies one action. `model` is the frame the user is looking at; selections resolve against it.
+    public func reduce(_ action: Action, state: inout ConsoleState, model: ConsoleModel) -> Effect {
+        if let modal = state.modal {
+            return reduce(action, modal: modal, state: &state)
+        }
+        let layout = ScreenLayout(width: state.terminalWidth, height: state.terminalHeight, focus: state.focus)
+        let page = max(1, layout.visibleRows(of: state.focus))
+        switch action {
+        case .toggleHelp:
+            state.modal = .help(offset: 0)
+        case .requestQuit:
+            state.modal = .confirm(Confirmation(question: "Quit reverb-tui and stop the server?", outcome: .quit))
+        case .focusNext:
+            state.focus = state.focus.next
+        case .focusPrevious:
+            state.focus = state.focus.previous
+        case .focus(let pane):
+            state.focus = pane
+        case .moveUp:
+            move(by: -1, state: &state, model: model)
+        case .moveDown:
+            move(by: 1, state: &state, model: model)
+        case .pageUp:
+            move(by: -page, state: &state, model: model)
+        case .pageDown:
+            move(by: page, state: &state, model: model)
+        case .moveToTop:
+            move(by: -Int(Int32.max), state: &state, model: model)
+        case .moveToBottom:
+            if state.focus == .stream {
+                state.resume()
+            } else {
+                move(by: Int(Int32.max), state: &state, model: model)
+            }
+        case .beginFilter:
+            state.modal = .filter(TextField(state.stream.filter.text))
+        case .clearFilter:
+            if !state.stream.filter.text.isEmpty {
+                state.stream.filter.text = ""
+                state.flash = Flash("filter cleared")
+            }
+        case .toggleCategory(let category):
+            if state.stream.filter.hiddenCategories.remove(category) == nil {
+                state.stream.filter.hiddenCategories.insert(category)
+                state.flash = Flash("hiding \(category.rawValue) rows")
+            } else {
+                state.flash = Flash("showing \(category.rawValue) rows")
+            }
+        case .togglePause:
+            if state.isPaused {
+                state.resume()
+            } else {
+                state.streamCursor = state.streamCursor ?? max(0, state.stream.visibleCount - 1)
+                state.pause()
+            }
+        case .openDetail:
+            openDetail(state: &state, model: model)
+        case .kick:
+            kick(state: &state, model: model)
+        case .terminateUser:
+            terminateUser(state: &state, model: model)
+        case .inject:
+            inject(state: &state, model: model)
+        case .export:
+            return .exportStream
+        case .cycleTheme:
+            guard !state.themeNames.isEmpty else { return .none }
+            let index = state.themeNames.firstIndex(of: state.themeName) ?? -1
+            state.themeName = state.themeNames[(index + 1) % state.themeNames.count]
+            return .applyTheme(state.themeName)
+        case .toggleMouse:
+            state.isMouseEnabled.toggle()
+            state.flash = Flash(state.isMouseEnabled ? "mouse on (hold shift to select text)" : "mouse off")
+            return .setMouse(state.isMouseEnabled)
+        case .click(let x, let y):
+            click(x: x, y: y, layout: layout, state: &state, model: model)
+        case .confirm, .cancel, .nextField, .previousField, .insertText, .deleteBackward, .deleteForward,
+            .cursorLeft, .cursorRight, .cursorHome, .cursorEnd, .clearField:
+            break
+        }
+        return .none
+    }
+
+    // MARK: - Panes
+
+    private func move(by delta: Int, state: inout ConsoleState, model: ConsoleModel) {
+        let count = model.rowCount(of: state.focus, state: state)
+        guard count > 0 else { return }
+        if state.focus == .stream {
+            let current = state.streamCursor ?? (count - 1)
+            let target = ConsoleModel.clamp(current + delta, count: count)
+            if delta < 0, !state.isPaused { state.pause() }
+            state.streamCursor = target
+        } else {
+            let current = ConsoleModel.clamp(state.cursor(state.focus), count: count)
+            state.cursors[state.focus] = ConsoleModel.clamp(current + delta, count: count)
+        }
+    }
+
+    private func click(x: Int, y: Int, layout: ScreenLayout, state: inout ConsoleState, model: ConsoleModel) {
+        guard let pane = layout.pane(atX: x, y: y) else { return }
+        state.focus = pane
+        let rect = layout.rect(of: pane)
+        let count = model.rowCount(of: pane, state: state)
+        let selected = pane == .stream ? state.streamCursor : state.cursor(pane)
+        let top = Viewport.top(selected: selected, rowCount: count, visibleRows: layout.visibleRows(of: pane))
+        let row = top + (y - rect.y - 2)
+        guard y - rect.y >= 2, row < count else { return }
+        if pane == .stream {
+            if !state.isPaused { state.pause() }
+            state.streamCursor = row
+        } else {
+            state.cursors[pane] = row
+        }
+    }
+
+    private func selectedStreamRow(state: ConsoleState) -> EngineEvent? {
+        let count = state.stream.visibleCount
+        guard count > 0 else { return nil }
+        return state.stream.visibleRow(ConsoleModel.clamp(state.streamCursor ?? (count - 1), count: count))
+    }
+
+    private func openDetail(state: inout ConsoleState, model: ConsoleModel) {
+        let now = model.snapshot.takenAt
+        let content: DetailContent?
+        switch state.focus {
+        case .stream: content = selectedStreamRow(state: state).map(DetailContent.event)
+        case .connections: content = model.selectedConnection.map { .connection($0, now: now) }
+        case .channels: content = model.selectedChannel.map { .channel($0, now: now) }
+        case .presence:
+            content = model.selectedMember.map { .member($0, channel: model.presenceChannel?.channel.name ?? "") }
+        case .apps: content = model.selectedApp.map { app in
+            DetailContent(title: "app \(app.id)", lines: [
+                "app       \(app.id)", "key       \(app.key)", "conns     \(app.connections.count)",
+                "channels  \(app.channels.count)", "messages  \(app.messagesIn) in, \(app.messagesOut) out",
+            ])
+        }
+        }
+        if let content {
+            state.modal = .detail(content, offset: 0)
+        } else {
+            state.flash = Flash("nothing selected", kind: .failure)
+        }
+    }
+
+    private func kick(state: inout ConsoleState, model: ConsoleModel) {
+        let target: (appID: String, socketID: String)?
+        if state.focus == .stream {
+            target = selectedStreamRow(state: state).flatMap { row in row.socketID.map { (row.appID, $0) } }
+        } else {
+            target = model.selectedConnection.map { ($0.appID, $0.socketID) }
+        }
+        guard let target else {
+            state.flash = Flash("select a connection to kick", kind: .failure)
+            return
+        }
+        state.modal = .kickPicker(appID: target.appID, socketID: target.socketID, choice: 0)
+    }
+
+    private func terminateUser(state: inout ConsoleState, model: ConsoleModel) {
+        guard let member = model.selectedMember, let channel = model.presenceChannel else {
+            state.flash = Flash("select a presence member to terminate", kind: .failure)
+            return
+        }
+        let count = member.connections
+        state.modal = .confirm(Confirmation(
+            question: "Close all connections of user \(member.userID) (\(count) on \(channel.channel.name))?",
+            outcome: .command(.terminateUser(appID: channel.appID, userID: member.userID))
+        ))
+    }
+
+    private func inject(state: inout ConsoleState, model: ConsoleModel) {
+        var channel: ScopedChannel? = model.selectedChannel
+        var streamChannel: (appID: String, name: String)?
+        switch state.focus {
+        case .presence: channel = model.presenceChannel ?? channel
+        case .stream:
+            streamChannel = selectedStreamRow(state: state).flatMap { row in row.channel.map { (row.appID, $0) } }
+        default: break
+        }
+        let appID = streamChannel?.appID ?? channel?.appID ?? model.selectedApp?.id ?? model.apps.first?.id ?? ""
+        let name = streamChannel?.name ?? channel?.channel.name ?? ""
+        state.modal = .inject(InjectForm(appID: appID, channel: name))
+    }
+
+    // MARK: - Dialogs
+
+    private func reduce(_ action: Action, modal: Modal, state: inout ConsoleState) -> Effect {
+        // Overlays fill the screen less the header and footer, so that is one page.
+        let page = max(1, state.terminalHeight - 6)
+        switch modal {
+        case .help(let offset):
+            let limit = max(0, keyMap.helpLines().count - 1)
+            if let newOffset = scrolled(offset, action: action, limit: limit, page: page) {
+                state.modal = .help(offset: newOffset)
+            } else if action == .cancel || action == .toggleHelp {
+                state.modal = nil
+            }
+        case .detail(let content, let offset):
+            if let newOffset = scrolled(offset, action: action, limit: max(0, content.lines.count - 1), page: page) {
+                state.modal = .detail(content, offset: newOffset)
+            } else if action == .cancel {
+                state.modal = nil
+            }
+        case .kickPicker(let appID, let socketID, let choice):
+            let count = KickCode.choices.count
+            switch action {
+            case .moveUp: state.modal = .kickPicker(appID: appID, socketID: socketID, choice: (choice + count - 1) % count)
+            case .moveDown: state.modal = .kickPicker(appID: appID, socketID: socketID, choice: (choice + 1) % count)
+            case .confirm:
+                let code = KickCode.choices[choice]
+                state.modal = .confirm(Confirmation(
+                    question: "Kick \(socketID) with \(code.code) (\(code.meaning))?",
+                    outcome: .command(.kick(appID: appID, socketID: socketID, code: code.code))
+                ))
+            case .cancel: state.modal = nil
+            default: break
+            }
+        case .confirm(let confirmation):
+            switch action {
+            case .confirm:
+                state.modal = nil
+                switch confirmation.outcome {
+                case .quit: return .quit
+                case .command(let command): return .run(command)
+                }
+            case .cancel:
+                state.modal = nil
+                state.flash = Flash("cancelled")
+            default: break
+            }
+        case .inject(var form):
+            switch action {
+            case .nextField:
+                form.focused = InjectForm.Field(rawValue: (form.focused.rawValue + 1) % 4) ?? .app
+            case .previousField:
+                form.focused = InjectForm.Field(rawValue: (form.focused.rawValue + 3) % 4) ?? .app
+            case .confirm:
+                if let problem = form.problem {
+                    state.flash = Flash("cannot send: \(problem)", kind: .failure)
+                } else {
+                    state.modal = nil
+                    return .run(form.command)
+                }
+            case .cancel:
+                state.modal = nil
+                return .none
+            default:
+                form.edit { edit(action, field: &$0) }
+            }
+            state.modal = .inject(form)
+        case .filter(var field):
+            switch action {
+            case .confirm:
+                state.modal = nil
+            case .cancel:
+                state.stream.filter.text = ""
+                state.modal = nil
+            default:
+                edit(action, field: &field)
+                state.stream.filter.text = field.text
+                state.streamCursor = state.isPaused ? 0 : nil
+                state.modal = .filter(field)
+            }
+        }
+        return .none
+    }
+
+    private func scrolled(_ offset: Int, action: Action, limit: Int, page: Int) -> Int? {
+        switch action {
+        case .moveUp: return max(0, offset - 1)
+        case .moveDown: return min(limit, offset + 1)
+        case .pageUp: return max(0, offset - page)
+        case .pageDown: return min(limit, offset + page)
+        default: return nil
+        }
+    }
+
+    private func edit(_ action: Action, field: inout TextField) {
+        switch action {
+        case .insertText(let character): field.insert(character)
+        case .deleteBackward: field.deleteBackward()
+        case .deleteForward: field.deleteForward()
+        case .cursorLeft: field.moveLeft()
+        case .cursorRight: field.moveRight()
+        case .cursorHome: field.moveToStart()
+        case .cursorEnd: field.moveToEnd()
+        case .clearField: field.clear()
+        default: break
+        }
+    }
+}

@@ -1,0 +1,173 @@
+"""End to end: reverb-tui's live console in tmux with real pysher clients.
+
+Starts `reverb-tui --port 0 --config FILE` on a 120x40 tmux terminal, connects pysher clients to a
+public and a presence channel, and checks through the keyboard and the screen that they appear in
+the panes, that an event injected from the keyboard reaches a client, that a kick delivers the
+chosen close code, and that quitting asks first and ends the process.
+"""
+
+import json
+import logging
+import re
+import shlex
+import subprocess
+import threading
+from pathlib import Path
+
+import pysher
+import pytest
+
+from console_harness import Tmux, until
+
+ROOT = Path(__file__).resolve().parents[2]
+BINARY = ROOT / ".build" / "debug" / "reverb-tui"
+APP = {"app_id": "123456", "key": "reverb-key", "secret": "reverb-secret", "accept_client_events_from": "members"}
+
+
+@pytest.fixture(scope="module")
+def binary():
+    if not BINARY.exists():
+        subprocess.run(["swift", "build", "--product", "reverb-tui"], cwd=ROOT, check=True)
+    return BINARY
+
+
+@pytest.fixture
+def console(binary, tmp_path):
+    config = tmp_path / "reverb.json"
+    config.write_text(json.dumps({"server": {"host": "127.0.0.1", "port": 0}, "apps": [APP]}))
+    command = f"{shlex.quote(str(binary))} --port 0 --config {shlex.quote(str(config))}"
+    tmux = Tmux(command, width=120, height=40, cwd=str(tmp_path))
+    clients = []
+    try:
+        yield tmux, clients
+    finally:
+        for client in clients:
+            client.close()
+        tmux.close()
+
+
+class Client:
+    """A pysher client that records what it receives: events, pusher:error codes and the close code."""
+
+    def __init__(self, port, user=None):
+        self.events = []
+        self.errors = []
+        self.close_codes = []
+        self.subscribed = threading.Event()
+        user_data = {"user_id": user[0], "user_info": user[1]} if user else None
+        self.pusher = pysher.Pusher(
+            APP["key"], secure=False, custom_host="127.0.0.1", port=port, secret=APP["secret"],
+            user_data=user_data, log_level=logging.WARNING, reconnect_interval=60,
+        )
+        connection = self.pusher.connection
+        original_close = connection._on_close
+
+        def on_close(*args):
+            # websocket-client passes (app, status_code, reason).
+            if len(args) >= 2 and args[1] is not None:
+                self.close_codes.append(args[1])
+            original_close(*args)
+
+        connection._on_close = on_close
+        connection.bind("pusher:error", lambda data: self.errors.append(int(data.get("code", 0)) if isinstance(data, dict) else data))
+        self.established = threading.Event()
+        connection.bind("pusher:connection_established", lambda data: self.established.set())
+        self.pusher.connect()
+        assert self.established.wait(10), "pysher did not connect"
+
+    @property
+    def socket_id(self):
+        return self.pusher.connection.socket_id
+
+    def subscribe(self, channel, *events):
+        subscription = self.pusher.subscribe(channel)
+        subscription.bind("pusher_internal:subscription_succeeded", lambda data: self.subscribed.set())
+        for event in events:
+            subscription.bind(event, lambda data, name=event: self.events.append((name, data)))
+        assert self.subscribed.wait(10), f"no subscription_succeeded for {channel}"
+
+    def close(self):
+        self.pusher.connection.needs_reconnect = False
+        self.pusher.connection.disconnect_called = True
+        if self.pusher.connection.socket:
+            self.pusher.connection.socket.close()
+
+
+def row_containing(lines, text):
+    return next((line for line in lines if text in line), None)
+
+
+def test_console_shows_clients_injects_kicks_and_quits(console):
+    tmux, clients = console
+
+    # The header shows the bound address; port 0 means we learn the port from the screen.
+    address = tmux.until(lambda lines: next((m for m in (re.search(r"ws://127\.0\.0\.1:(\d+)", l) for l in lines) if m), None))
+    port = int(address.group(1))
+    tmux.until_text("reverb-key")
+
+    public = Client(port)
+    clients.append(public)
+    public.subscribe("chat", "console-ping")
+    tmux.until_text(public.socket_id)
+
+    member = Client(port, user=("42", {"name": "Bob"}))
+    clients.append(member)
+    member.subscribe("presence-room")
+
+    # Channels, presence members and connections appear in their panes.
+    screen = tmux.until(lambda lines: lines if row_containing(lines, "presence-room") and row_containing(lines, member.socket_id) else None)
+    assert row_containing(screen, "chat")
+    tmux.until(lambda lines: any(re.search(r"│ ?42\s.*\{\"name\":\"Bob\"\}", line) for line in lines))
+    tmux.until_text("member_added")
+
+    # Inject an event on the selected channel (chat is the first row of the channels pane).
+    tmux.send_keys("2", "g", "i")
+    tmux.until_text("Inject event")
+    tmux.until(lambda lines: any("Channel" in line and "chat" in line for line in lines))
+    tmux.send_keys("C-u")
+    tmux.type_text("console-ping")
+    tmux.send_keys("Tab", "C-u")
+    tmux.type_text('{"hello":"tmux"')
+    tmux.until_text("✗")
+    tmux.type_text("}")
+    tmux.until_text("✓ valid JSON")
+    tmux.send_keys("Enter")
+    tmux.until_text("console-ping on chat: delivered to 1 connection")
+    until(lambda: public.events, timeout=10)
+    name, data = public.events[0]
+    assert name == "console-ping"
+    assert json.loads(data) == {"hello": "tmux"}
+
+    # Kick the public client (the oldest connection) with 4009 through the picker and the confirm.
+    tmux.send_keys("4", "g", "K")
+    tmux.until_text(f"Kick {public.socket_id}")
+    tmux.send_keys("j", "Enter")
+    tmux.until_text(f"Kick {public.socket_id} with 4009")
+    tmux.send_keys("y")
+    tmux.until_text(f"kicked {public.socket_id} with 4009")
+    until(lambda: public.errors and public.close_codes, timeout=10)
+    assert public.errors == [4009]
+    assert public.close_codes == [4009]
+    tmux.until(lambda lines: row_containing(lines, public.socket_id) is None or row_containing(lines, "disconnection"))
+
+    # Quit asks first; "n" keeps running, "y" ends the process.
+    tmux.send_keys("q")
+    tmux.until_text("Quit reverb-tui and stop the server?")
+    tmux.send_keys("n")
+    tmux.until(lambda lines: not any("Quit reverb-tui" in line for line in lines))
+    assert not tmux.pane_dead()
+    tmux.send_keys("q")
+    tmux.until_text("Quit reverb-tui and stop the server?")
+    tmux.send_keys("y")
+    until(tmux.pane_dead, timeout=15, describe=tmux.screen)
+
+
+def test_console_survives_resizing(console):
+    tmux, _ = console
+    tmux.until(lambda lines: any(re.search(r"ws://127\.0\.0\.1:\d+", l) for l in lines))
+    for width, height in [(80, 24), (40, 10), (15, 4), (120, 40)]:
+        tmux.resize(width, height)
+        expected = "terminal" if width < 20 else "conns"
+        tmux.until_text(expected)
+    tmux.until_text("5 Stream")
+    assert not tmux.pane_dead()
