@@ -4,8 +4,7 @@ public enum Overlay {
     public static func bodyArea(of layout: ScreenLayout, width: Int, height: Int) -> Rect {
         let top = layout.header.maxY
         let bottom = !layout.flash.isEmpty ? layout.flash.y : !layout.hints.isEmpty ? layout.hints.y : height
-        let area = Rect(x: 0, y: top, width: width, height: bottom - top)
-        return width >= 60 ? Rect(x: 2, y: area.y, width: area.width - 4, height: area.height) : area
+        return Rect(x: 0, y: top, width: width, height: bottom - top)
     }
 
     /// A centred dialog of `width` × `height` (clipped to `area`), cleared before drawing.

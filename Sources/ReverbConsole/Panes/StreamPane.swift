@@ -12,7 +12,7 @@ public struct StreamPane: Pane {
 
     static let columns = [
         TableColumn("Type", width: 12, dropPriority: 1),
-        TableColumn("Socket", width: 10, flex: 1, dropPriority: 3),
+        TableColumn("Socket", width: 19, dropPriority: 3),
         TableColumn("Channel", width: 10, flex: 2, dropPriority: 2),
         TableColumn("Event", width: 10, flex: 2),
         TableColumn("Details", width: 10, flex: 4, dropPriority: 4),
