@@ -6,13 +6,19 @@ public struct KeyBinding: Hashable, Sendable {
     public var description: String
     public var scope: KeyScope
     public var hint: String?
+    /// How the hint bar writes the key when it stands for a group of bindings (`csomaerxp`); nil uses the first key.
+    public var hintKey: String?
 
-    public init(_ keys: [Key], _ action: Action, _ description: String, scope: KeyScope = .global, hint: String? = nil) {
+    public init(
+        _ keys: [Key], _ action: Action, _ description: String, scope: KeyScope = .global, hint: String? = nil,
+        hintKey: String? = nil
+    ) {
         self.keys = keys
         self.action = action
         self.description = description
         self.scope = scope
         self.hint = hint
+        self.hintKey = hintKey
     }
 
     /// The keys as the help writes them: `↑/k`.

@@ -31,7 +31,7 @@ extension KeyMap {
         KeyBinding([.character("T")], .terminateUser, "terminate every connection of the selected user", scope: .pane(.presence), hint: "terminate"),
         // Stream: type toggles
         KeyBinding([.character("K")], .kick, "kick the selected row's connection", scope: .pane(.stream)),
-        KeyBinding([.character("c")], .toggleCategory(.connection), "show / hide connections", scope: .pane(.stream), hint: "types c s o m a e r x p"),
+        KeyBinding([.character("c")], .toggleCategory(.connection), "show / hide connections", scope: .pane(.stream), hint: "types", hintKey: "csomaerxp"),
         KeyBinding([.character("s")], .toggleCategory(.subscription), "show / hide subscriptions", scope: .pane(.stream)),
         KeyBinding([.character("o")], .toggleCategory(.occupancy), "show / hide occupied / vacated", scope: .pane(.stream)),
         KeyBinding([.character("m")], .toggleCategory(.member), "show / hide member added / removed", scope: .pane(.stream)),

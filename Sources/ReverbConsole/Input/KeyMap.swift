@@ -38,7 +38,7 @@ public struct KeyMap: Sendable {
     public func hints(for state: ConsoleState) -> [(key: String, label: String)] {
         let scopes: [KeyScope] = state.modal.map { [.modal($0.kind)] } ?? [.pane(state.focus), .global]
         return scopes.flatMap { scope in
-            bindings.filter { $0.scope == scope && $0.hint != nil }.map { ($0.keys[0].displayName, $0.hint ?? "") }
+            bindings.filter { $0.scope == scope && $0.hint != nil }.map { ($0.hintKey ?? $0.keys[0].displayName, $0.hint ?? "") }
         }
     }
 

@@ -68,3 +68,14 @@ import Testing
         for description in descriptions { #expect(lines.contains { $0.hasSuffix(description) }) }
     }
 }
+
+@Suite struct HintBarTests {
+    @Test func streamHintsGroupTheTypeToggles() {
+        var state = ConsoleState()
+        state.focus = .stream
+        var grid = CellGrid(width: 60, height: 1)
+        HintBar(keyMap: .standard).render(state, into: &grid, rect: grid.bounds)
+        #expect(grid.lines() == [" csomaerxp types  ? help  q quit  tab focus  enter details"])
+        #expect(grid.roleCodes(row: 0).prefix(17) == ".KKKKKKKKK.ddddd.")
+    }
+}
