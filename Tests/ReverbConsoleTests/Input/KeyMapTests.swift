@@ -1,3 +1,4 @@
+import Foundation
 import ReverbConsole
 import Testing
 
@@ -77,5 +78,21 @@ import Testing
         HintBar(keyMap: .standard).render(state, into: &grid, rect: grid.bounds)
         #expect(grid.lines() == [" csomaerxp types  ? help  q quit  tab focus  enter details"])
         #expect(grid.roleCodes(row: 0).prefix(17) == ".KKKKKKKKK.ddddd.")
+    }
+}
+
+@Suite struct KeyReferenceTests {
+    /// docs/console.md carries the key map as tables; every binding must appear there as a row.
+    @Test func documentationMatchesTheKeyMap() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/console.md"), encoding: .utf8)
+        for binding in KeyMap.standard.bindings {
+            let row = "| `" + binding.keys.map(\.displayName).joined(separator: "` `") + "` | \(binding.description) |"
+            #expect(text.contains(row), "missing from docs/console.md: \(row)")
+        }
+        for scope in KeyMap.helpScopeOrder where KeyMap.standard.bindings.contains(where: { $0.scope == scope }) {
+            #expect(text.contains("### \(scope.title)\n"))
+        }
     }
 }
