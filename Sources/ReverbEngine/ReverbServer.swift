@@ -1,1 +1,113 @@
-public enum EnginePlaceholder {}
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// The Pusher-protocol server: the one front door of the engine.
+///
+/// Run it as a `Service` (it serves until graceful shutdown), or `start()`/`stop()` it directly. Observers read
+/// `snapshot()` and an `EventRing` from `observe(capacity:)`; the console and the HTTP API share its commands.
+public final class ReverbServer: Service, Sendable {
+    public let configuration: ServerConfiguration
+    let engine: Engine
+    private let group: MultiThreadedEventLoopGroup
+    private let logger: Logger
+    private let serverChannel = Mutex<(any Channel)?>(nil)
+    private let fileLimit = Atomic<Int>(0)
+
+    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "reverb"), threads: Int = System.coreCount)
+        throws(ConfigurationError)
+    {
+        self.configuration = configuration
+        self.engine = try Engine(configuration: configuration)
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        self.logger = logger
+    }
+
+    /// Raises the open-file limit and binds the port. Returns the bound port (useful with port 0).
+    @discardableResult
+    public func start() async throws -> Int {
+        fileLimit.store(ProcessStatistics.raiseOpenFileLimit(), ordering: .relaxed)
+        let channel = try await Listener.bind(engine: engine, group: group)
+        serverChannel.withLock { $0 = channel }
+        return channel.localAddress?.port ?? configuration.port
+    }
+
+    /// The bound port, once started.
+    public var port: Int? { serverChannel.withLock { $0?.localAddress?.port } }
+
+    /// `host:port/path` as clients reach it.
+    public var listeningAddress: String {
+        "\(configuration.host):\(port ?? configuration.port)\(configuration.routePrefix)"
+    }
+
+    public var openFileLimit: Int { fileLimit.load(ordering: .relaxed) }
+
+    /// Serves until graceful shutdown (SIGINT/SIGTERM through a `ServiceGroup`), then stops.
+    public func run() async throws {
+        if serverChannel.withLock({ $0 }) == nil { try await start() }
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// Stops accepting, closes every socket with 4200 so clients reconnect elsewhere, waits briefly for them.
+    public func stop() async {
+        let channel = serverChannel.withLock { channel in
+            defer { channel = nil }
+            return channel
+        }
+        try? await channel?.close()
+        let handles = engine.closeAllConnections()
+        for handle in handles {
+            _ = try? await handle.channel.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    // MARK: Observation
+
+    public func snapshot() -> EngineSnapshot {
+        engine.snapshot(listeningAddress: listeningAddress, fileLimit: openFileLimit)
+    }
+
+    /// Starts recording engine events into a new ring of `capacity` rows. Nothing is recorded without observers.
+    public func observe(capacity: Int) -> EventRing {
+        let ring = EventRing(capacity: capacity)
+        engine.events.add(ring)
+        return ring
+    }
+
+    public func stopObserving(_ ring: EventRing) { engine.events.remove(ring) }
+
+    // MARK: Commands
+
+    /// Delivers an event through the same path as the HTTP API; returns how many connections received it.
+    @discardableResult
+    public func publish(_ request: PublishRequest) throws(CommandError) -> Int {
+        try engine.publish(request)
+    }
+
+    /// Sends `pusher:error` with `code`, then closes the socket with the same code.
+    @discardableResult
+    public func closeConnection(appID: String, socketID: String, code: Int) -> Bool {
+        engine.closeConnection(appID: appID, socketID: socketID, code: code)
+    }
+
+    /// Closes every connection of a presence user; returns how many.
+    @discardableResult
+    public func terminateUser(appID: String, userID: String) -> Int {
+        engine.terminateUser(appID: appID, userID: userID)
+    }
+}
+
+extension EventLoopFuture where Value: Sendable {
+    /// Fails with `ChannelError.connectTimeout` if the future has not completed after `delay`.
+    func timeout(after delay: TimeAmount, on loop: any EventLoop) -> EventLoopFuture<Value> {
+        let promise = loop.makePromise(of: Value.self)
+        let timer = loop.scheduleTask(in: delay) { promise.fail(ChannelError.connectTimeout(delay)) }
+        cascade(to: promise)
+        return promise.futureResult.always { _ in timer.cancel() }
+    }
+}

@@ -1,0 +1,100 @@
+import Synchronization
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Routes a plain HTTP request (not a WebSocket upgrade) to the health check or a signed API endpoint.
+struct APIRouter {
+    let engine: Engine
+
+    /// The routes of B §6.3, after the path prefix.
+    enum Route {
+        case health
+        case events, batchEvents, channels, connections
+        case channel(String)
+        case channelUsers(String)
+        case terminateUser(String)
+        case socket
+
+        var method: HTTPMethod {
+            switch self {
+            case .events, .batchEvents, .terminateUser: .POST
+            default: .GET
+            }
+        }
+    }
+
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        engine.totals.apiRequests.add(1, ordering: .relaxed)
+        let prefix = engine.configuration.routePrefix
+        guard request.path.hasPrefix(prefix) else { return .text(.notFound, "Not found.") }
+        let path = String(request.path.dropFirst(prefix.count))
+        guard let (route, appID) = Self.match(path) else { return .text(.notFound, "Not found.") }
+        guard request.method == route.method else {
+            var response = HTTPResponse.text(.methodNotAllowed, "Method not allowed.")
+            response.headers.add(name: "Allow", value: route.method.rawValue)
+            return response
+        }
+        if case .health = route { return .json(.ok, .object([JSONMember("health", .string("OK"))])) }
+        if case .socket = route {
+            var response = HTTPResponse.text(
+                .upgradeRequired, "This endpoint takes WebSocket connections: connect with a Pusher client to \(request.path).")
+            response.headers.add(name: "Upgrade", value: "websocket")
+            return response
+        }
+        guard let app = engine.directory.app(id: appID) else {
+            return .text(.notFound, "No matching application for ID [\(appID)].")
+        }
+        do {
+            try APISignature.verify(
+                method: request.method.rawValue, path: path, query: request.query, body: Array(request.body.readableBytesView),
+                app: app, timestampWindow: engine.configuration.apiTimestampWindow)
+        } catch {
+            engine.events.emit {
+                EngineEvent(kind: .error, appID: app.id, event: "\(request.method.rawValue) \(path)", code: 401, detail: error.description)
+            }
+            return .text(.unauthorized, "Authentication signature invalid: \(error.description).")
+        }
+        do {
+            let endpoint = APIEndpoints(engine: engine, app: app, request: request)
+            switch route {
+            case .events: return try endpoint.triggerEvent()
+            case .batchEvents: return try endpoint.triggerBatch()
+            case .channels: return endpoint.listChannels()
+            case .channel(let name): return endpoint.showChannel(name)
+            case .channelUsers(let name): return try endpoint.listUsers(name)
+            case .connections: return endpoint.countConnections()
+            case .terminateUser(let userID): return endpoint.terminate(userID)
+            case .health, .socket: return .text(.notFound, "Not found.")
+            }
+        } catch {
+            return error.response
+        }
+    }
+
+    /// Matches a prefix-free path; returns the route and the app id (empty for `/up` and sockets).
+    static func match(_ path: String) -> (Route, String)? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.first == "" else { return nil }
+        let segments = Array(parts.dropFirst())
+        switch segments.count {
+        case 1 where segments[0] == "up": return (.health, "")
+        case 2 where segments[0] == "app" && !segments[1].isEmpty: return (.socket, "")
+        case 3 where segments[0] == "apps":
+            switch segments[2] {
+            case "events": return (.events, segments[1])
+            case "batch_events": return (.batchEvents, segments[1])
+            case "channels": return (.channels, segments[1])
+            case "connections": return (.connections, segments[1])
+            default: return nil
+            }
+        case 4 where segments[0] == "apps" && segments[2] == "channels" && !segments[3].isEmpty:
+            return (.channel(segments[3]), segments[1])
+        case 5 where segments[0] == "apps" && segments[2] == "channels" && segments[4] == "users":
+            return (.channelUsers(segments[3]), segments[1])
+        case 5 where segments[0] == "apps" && segments[2] == "users" && segments[4] == "terminate_connections":
+            return (.terminateUser(segments[3]), segments[1])
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// Every configured app, found by key (WebSocket `/app/{key}`) or by id (HTTP API `/apps/{id}`).
+public struct ApplicationDirectory: Sendable {
+    public let all: [Application]
+    private let byKey: [String: Application]
+    private let byID: [String: Application]
+
+    /// Fails when two apps share an id or a key.
+    public init(_ apps: [Application]) throws(ConfigurationError) {
+        var byKey: [String: Application] = [:]
+        var byID: [String: Application] = [:]
+        for app in apps {
+            guard byKey.updateValue(app, forKey: app.key) == nil else {
+                throw ConfigurationError(source: "apps", key: "key", value: app.key, expected: "a key used by one app only")
+            }
+            guard byID.updateValue(app, forKey: app.id) == nil else {
+                throw ConfigurationError(source: "apps", key: "app_id", value: app.id, expected: "an id used by one app only")
+            }
+        }
+        self.all = apps
+        self.byKey = byKey
+        self.byID = byID
+    }
+
+    public func app(key: String) -> Application? { byKey[key] }
+    public func app(id: String) -> Application? { byID[id] }
+}

@@ -1,0 +1,61 @@
+import Crypto
+import Foundation
+
+/// Verifies Pusher's HTTP API signature (B §6.2 with Part A §7): HMAC-SHA256 over
+/// `METHOD\nPATH\nsorted query`, `auth_key` equal to the app key, a fresh `auth_timestamp`, a matching `body_md5`.
+enum APISignature {
+    enum Failure: Error, Equatable, CustomStringConvertible {
+        case missing(String)
+        case wrongKey
+        case staleTimestamp(offsetSeconds: Int, window: Int)
+        case bodyMD5Missing
+        case bodyMD5Mismatch
+        case signatureMismatch
+
+        var description: String {
+            switch self {
+            case .missing(let name): "the \(name) query parameter is missing"
+            case .wrongKey: "auth_key is not this app's key"
+            case .staleTimestamp(let offset, let window):
+                "auth_timestamp is \(offset) s away from the server clock (at most \(window) s allowed)"
+            case .bodyMD5Missing: "body_md5 is required for a request with a body"
+            case .bodyMD5Mismatch: "body_md5 does not match the MD5 of the body"
+            case .signatureMismatch: "auth_signature does not match the request"
+            }
+        }
+    }
+
+    /// The string a client signs.
+    static func stringToSign(method: String, path: String, query: [(name: String, value: String)]) -> String {
+        let pairs = query.filter { $0.name != "auth_signature" }
+            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            .map { "\($0.name)=\($0.value)" }
+        return "\(method)\n\(path)\n\(pairs.joined(separator: "&"))"
+    }
+
+    static func md5Hex(_ bytes: some Sequence<UInt8>) -> String {
+        HMACSigner.hex(Insecure.MD5.hash(data: Array(bytes)))
+    }
+
+    static func verify(
+        method: String, path: String, query: [(name: String, value: String)], body: [UInt8], app: Application,
+        timestampWindow: Int, now: Date = Date()
+    ) throws(Failure) {
+        func value(_ name: String) -> String? { query.last(where: { $0.name == name })?.value }
+        guard let key = value("auth_key") else { throw .missing("auth_key") }
+        guard let signature = value("auth_signature") else { throw .missing("auth_signature") }
+        guard let timestampText = value("auth_timestamp") else { throw .missing("auth_timestamp") }
+        guard HMACSigner.constantTimeEquals(key, app.key) else { throw .wrongKey }
+        if timestampWindow > 0 {
+            let offset = Int(abs(now.timeIntervalSince1970 - (Double(timestampText) ?? 0)))
+            guard offset <= timestampWindow else { throw .staleTimestamp(offsetSeconds: offset, window: timestampWindow) }
+        }
+        if let bodyMD5 = value("body_md5") {
+            guard bodyMD5 == md5Hex(body) else { throw .bodyMD5Mismatch }
+        } else if !body.isEmpty {
+            throw .bodyMD5Missing
+        }
+        let expected = HMACSigner.hexSignature(of: stringToSign(method: method, path: path, query: query), secret: app.secret)
+        guard HMACSigner.constantTimeEquals(signature, expected) else { throw .signatureMismatch }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import NIOCore
+
+/// One subscription of one socket to one channel.
+struct Subscriber: Sendable {
+    let handle: ConnectionHandle
+    /// The presence user id, when the subscription carried `channel_data` with one.
+    let userID: JSONValue?
+}
+
+/// One occupied channel of one app: subscribers, presence roster, cached payload.
+struct ChannelState: Sendable {
+    let name: String
+    let kind: ChannelKind
+    let occupiedSince: Date
+    private(set) var subscribers: [String: Subscriber] = [:]
+    private var handleList: [ConnectionHandle]?
+    var roster = PresenceRoster()
+    var cachedPayload: ByteBuffer?
+    var lastEventName: String?
+    var lastEventAt: Date?
+
+    init(name: String, now: Date) {
+        self.name = name
+        self.kind = ChannelKind(channelName: name)
+        self.occupiedSince = now
+    }
+
+    var isEmpty: Bool { subscribers.isEmpty }
+
+    mutating func add(_ subscriber: Subscriber) -> Subscriber? {
+        handleList = nil
+        return subscribers.updateValue(subscriber, forKey: subscriber.handle.socketID)
+    }
+
+    mutating func remove(socketID: String) -> Subscriber? {
+        guard let removed = subscribers.removeValue(forKey: socketID) else { return nil }
+        handleList = nil
+        return removed
+    }
+
+    /// Every subscriber's handle; built once per membership change and shared by broadcasts after that.
+    mutating func handles() -> [ConnectionHandle] {
+        if let handleList { return handleList }
+        let list = subscribers.values.map(\.handle)
+        handleList = list
+        return list
+    }
+}

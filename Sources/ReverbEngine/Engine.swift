@@ -1,0 +1,204 @@
+import Synchronization
+import Foundation
+import Logging
+import NIOCore
+
+/// The protocol core shared by sockets, the HTTP API and the console: apps, their registries, delivery,
+/// and the events observers see. Knows nothing of sockets beyond `ConnectionHandle`.
+final class Engine: Sendable {
+    let configuration: ServerConfiguration
+    let directory: ApplicationDirectory
+    let registries: [String: ChannelRegistry]
+    let events = EventHub()
+    let totals = EngineTotals()
+    let startedAt = Date()
+
+    init(configuration: ServerConfiguration) throws(ConfigurationError) {
+        self.configuration = configuration
+        self.directory = try ApplicationDirectory(configuration.apps)
+        var registries: [String: ChannelRegistry] = [:]
+        for app in configuration.apps { registries[app.id] = ChannelRegistry(app: app) }
+        self.registries = registries
+    }
+
+    func registry(for app: Application) -> ChannelRegistry { registries[app.id]! }
+
+    // MARK: Connections
+
+    /// Admits a new socket: origin, then quota. On success the socket is registered.
+    func open(_ handle: ConnectionHandle) throws(PusherError) {
+        let app = handle.app
+        guard OriginPolicy.allows(handle.origin, patterns: app.allowedOrigins) else { throw .originNotAllowed }
+        try registry(for: app).withState { state throws(PusherError) in try state.open(handle) }
+        totals.connectionsOpened.add(1, ordering: .relaxed)
+        events.emit {
+            EngineEvent(
+                kind: .connectionOpened, appID: app.id, socketID: handle.socketID, detail: handle.origin ?? "no origin")
+        }
+    }
+
+    /// Forgets a closed socket and tells the channels it left.
+    func closed(_ handle: ConnectionHandle) {
+        let departures = registry(for: handle.app).withState { $0.close(socketID: handle.socketID) }
+        totals.connectionsClosed.add(1, ordering: .relaxed)
+        for departure in departures { announce(departure, of: handle) }
+        events.emit {
+            let lifetime = Int(Date().timeIntervalSince(handle.connectedAt))
+            return EngineEvent(
+                kind: .connectionClosed, appID: handle.app.id, socketID: handle.socketID,
+                detail: "after \(lifetime)s, \(departures.count) channel(s)")
+        }
+    }
+
+    private func announce(_ departure: Departure, of handle: ConnectionHandle) {
+        let appID = handle.app.id
+        events.emit {
+            EngineEvent(kind: .unsubscribed, appID: appID, socketID: handle.socketID, channel: departure.channel)
+        }
+        if let (userID, recipients) = departure.memberRemoved {
+            BroadcastWriter.write(ServerMessage.memberRemoved(channel: departure.channel, userID: userID), to: recipients)
+            events.emit {
+                EngineEvent(
+                    kind: .memberRemoved, appID: appID, socketID: handle.socketID, channel: departure.channel,
+                    detail: "user \(userID.jsonText)")
+            }
+        }
+        if departure.vacated {
+            events.emit { EngineEvent(kind: .channelVacated, appID: appID, channel: departure.channel) }
+        }
+    }
+
+    // MARK: Inbound messages
+
+    /// Handles one decoded client message from `handle`. Replies go straight to the socket.
+    func received(_ message: ClientMessage, from handle: ConnectionHandle) {
+        switch message {
+        case .subscribe(let channel, let auth, let channelData):
+            subscribe(handle, to: channel, auth: auth, channelData: channelData)
+        case .unsubscribe(let channel):
+            if let departure = registry(for: handle.app).withState({ $0.unsubscribe(socketID: handle.socketID, channel: channel) }) {
+                announce(departure, of: handle)
+            }
+        case .ping:
+            reply(ServerMessage.pong, to: handle)
+        case .pong, .ignored:
+            break
+        case .clientEvent(let event, let channel, let data):
+            do {
+                try relayClientEvent(event, channel: channel, data: data, from: handle)
+            } catch {
+                reject(handle, with: error, channel: channel, event: event)
+            }
+        }
+    }
+
+    func reply(_ message: ByteBuffer, to handle: ConnectionHandle) {
+        totals.messagesOut.add(1, ordering: .relaxed)
+        handle.send(message)
+        events.emit {
+            EngineEvent(kind: .messageSent, appID: handle.app.id, socketID: handle.socketID, payload: String(buffer: message))
+        }
+    }
+
+    /// Sends a non-fatal `pusher:error`; the socket stays open.
+    func reject(_ handle: ConnectionHandle, with error: PusherError, channel: String? = nil, event: String? = nil) {
+        totals.messagesOut.add(1, ordering: .relaxed)
+        handle.send(ServerMessage.error(error))
+        events.emit {
+            EngineEvent(
+                kind: .error, appID: handle.app.id, socketID: handle.socketID, channel: channel, event: event,
+                code: error.code, detail: error.message)
+        }
+    }
+
+    /// Sends a fatal `pusher:error` followed by a close frame with the same code.
+    func fail(_ handle: ConnectionHandle, with error: PusherError, kind: EngineEvent.Kind = .error) {
+        totals.messagesOut.add(1, ordering: .relaxed)
+        handle.fail(with: error)
+        events.emit {
+            EngineEvent(kind: kind, appID: handle.app.id, socketID: handle.socketID, code: error.code, detail: error.message)
+        }
+    }
+
+    private func subscribe(_ handle: ConnectionHandle, to channel: String, auth: String?, channelData: String?) {
+        let app = handle.app
+        let kind = ChannelKind(channelName: channel)
+        if kind.requiresAuthorization {
+            guard
+                ChannelAuthorizer.isAuthorized(
+                    auth: auth, secret: app.secret, socketID: handle.socketID, channel: channel, channelData: channelData)
+            else { return reject(handle, with: .unauthorized, channel: channel, event: "pusher:subscribe") }
+        }
+        var memberData: JSONValue?
+        var userID: JSONValue?
+        if kind.access == .presence, let channelData {
+            guard let parsed = try? JSONParser.parse(channelData), case .object = parsed else {
+                return reject(handle, with: .invalidMessageFormat, channel: channel, event: "pusher:subscribe")
+            }
+            if let id = parsed["user_id"], PresenceRoster.key(for: id) != nil {
+                memberData = parsed
+                userID = id
+            }
+        }
+        let outcome = registry(for: app).withState {
+            $0.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
+        }
+        reply(ServerMessage.subscriptionSucceeded(channel: channel, presence: outcome.presence), to: handle)
+        if let cache = outcome.cache {
+            reply(cache ?? ServerMessage.cacheMiss(channel: channel), to: handle)
+        }
+        if !outcome.memberAddedRecipients.isEmpty, let memberData {
+            BroadcastWriter.write(
+                ServerMessage.memberAdded(channel: channel, channelData: memberData), to: outcome.memberAddedRecipients)
+        }
+        events.emit {
+            EngineEvent(kind: .subscribed, appID: app.id, socketID: handle.socketID, channel: channel, detail: kind.label)
+        }
+        if outcome.channelOccupied {
+            events.emit { EngineEvent(kind: .channelOccupied, appID: app.id, channel: channel, detail: kind.label) }
+        }
+        if let userID, outcome.userJoined {
+            events.emit {
+                EngineEvent(
+                    kind: .memberAdded, appID: app.id, socketID: handle.socketID, channel: channel,
+                    payload: memberData?.jsonText, detail: "user \(userID.jsonText)")
+            }
+        }
+    }
+
+    private func relayClientEvent(
+        _ event: String, channel: String, data: JSONValue?, from handle: ConnectionHandle
+    ) throws(PusherError) {
+        let app = handle.app
+        if app.acceptClientEventsFrom == .none { throw .clientEventsDisabled }
+        guard ChannelKind(channelName: channel).acceptsClientEvents else { throw .clientEventsNotAllowedOnChannel }
+        let subscriber = registry(for: app).withState { $0.subscriber(socketID: handle.socketID, channel: channel) }
+        if app.acceptClientEventsFrom == .members, subscriber == nil { throw .notAMember }
+        let payload = ServerMessage.clientEvent(name: event, channel: channel, data: data, userID: subscriber?.userID)
+        deliver(payload, event: event, channel: channel, app: app, excluding: handle.socketID, kind: .clientEvent)
+    }
+
+    // MARK: Delivery
+
+    /// The one delivery path: API events, batch items, client events and console injections all end here.
+    /// Returns how many connections the message was written to.
+    @discardableResult
+    func deliver(
+        _ payload: ByteBuffer, event: String, channel: String, app: Application, excluding socketID: String?,
+        kind: EngineEvent.Kind
+    ) -> Int {
+        let now = Date()
+        let recipients = registry(for: app).withState { state in
+            state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
+            return state.recipients(of: channel, excluding: socketID)
+        }
+        BroadcastWriter.write(payload, to: recipients)
+        totals.messagesOut.add(recipients.count, ordering: .relaxed)
+        events.emit {
+            EngineEvent(
+                kind: kind, time: now, appID: app.id, socketID: socketID, channel: channel, event: event,
+                payload: String(buffer: payload), detail: "delivered to \(recipients.count)")
+        }
+        return recipients.count
+    }
+}

@@ -1,0 +1,45 @@
+import Synchronization
+import Foundation
+
+extension Engine {
+    /// Copies a summary of every app under each app's lock in turn; never holds two locks at once.
+    func snapshot(listeningAddress: String, fileLimit: Int) -> EngineSnapshot {
+        let apps = directory.all.map { app in
+            registry(for: app).withState { state in AppSnapshot(app: app, state: state) }
+        }
+        return EngineSnapshot(
+            takenAt: Date(), startedAt: startedAt, listeningAddress: listeningAddress,
+            tlsEnabled: configuration.tls != nil, apps: apps, counters: totals.counters,
+            residentMemoryBytes: ProcessStatistics.residentMemoryBytes(), fileLimit: fileLimit,
+            droppedEvents: events.droppedCount, nodes: 1)
+    }
+}
+
+extension AppSnapshot {
+    init(app: Application, state: AppRegistry) {
+        var messagesIn = 0
+        var messagesOut = 0
+        let connections = state.connections.values.map { connection in
+            let handle = connection.handle
+            let sent = handle.messagesOut.load(ordering: .relaxed)
+            let received = handle.messagesIn.load(ordering: .relaxed)
+            messagesIn += received
+            messagesOut += sent
+            return ConnectionSnapshot(
+                socketID: handle.socketID, appID: app.id, origin: handle.origin, channels: Array(connection.channels),
+                connectedAt: handle.connectedAt, lastSeenAt: handle.lastSeenAt, messagesIn: received, messagesOut: sent)
+        }
+        let channels = state.channels.values.map { channel in
+            ChannelSnapshot(
+                name: channel.name, kind: channel.kind, subscriberCount: channel.subscribers.count,
+                members: channel.roster.members.map { key, member in
+                    MemberSnapshot(userID: key, userInfo: (member.userInfo ?? .null).jsonText, connections: member.connections)
+                },
+                occupiedSince: channel.occupiedSince, lastEventName: channel.lastEventName, lastEventAt: channel.lastEventAt)
+        }
+        self.init(
+            id: app.id, key: app.key,
+            connections: connections.sorted { $0.connectedAt < $1.connectedAt },
+            channels: channels.sorted { $0.name < $1.name }, messagesIn: messagesIn, messagesOut: messagesOut)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import ServiceLifecycle
+
+/// The `--debug` observer: prints every engine event as Reverb's two-column lines
+/// (`  Connection Established ........ 870132037.115391333`) with the message below where there is one.
+public struct TrafficLog: Service {
+    private let server: ReverbServer
+    private let width: Int
+    private let write: @Sendable (String) -> Void
+
+    public init(server: ReverbServer, width: Int = 100, write: @escaping @Sendable (String) -> Void) {
+        self.server = server
+        self.width = width
+        self.write = write
+    }
+
+    public func run() async throws {
+        let ring = server.observe(capacity: 10_000)
+        defer { server.stopObserving(ring) }
+        var dropped = 0
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            for event in ring.drain() { write(Self.lines(for: event, width: width)) }
+            let nowDropped = ring.droppedCount
+            if nowDropped > dropped {
+                write(Self.line("Debug Rows Dropped", "\(nowDropped - dropped)", width: width))
+                dropped = nowDropped
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for event in ring.drain() { write(Self.lines(for: event, width: width)) }
+    }
+
+    /// `  Title ....... detail`, dots filling `width`.
+    static func line(_ title: String, _ detail: String, width: Int) -> String {
+        let dots = max(3, width - 4 - title.count - detail.count)
+        return "  \(title) \(String(repeating: ".", count: dots)) \(detail)"
+    }
+
+    /// The line (and message dump) Reverb's `--debug` prints for this event.
+    public static func lines(for event: EngineEvent, width: Int = 100) -> String {
+        let socket = event.socketID ?? ""
+        var text: String
+        switch event.kind {
+        case .connectionOpened: text = line("Connection Established", socket, width: width)
+        case .connectionClosed: text = line("Connection Closed", socket, width: width)
+        case .messageReceived: text = line("Message Received", socket, width: width)
+        case .messageSent: text = line("Message Sent", socket, width: width)
+        case .subscribed: text = line("Subscribed", "\(socket) \(event.channel ?? "")", width: width)
+        case .unsubscribed: text = line("Unsubscribed", "\(socket) \(event.channel ?? "")", width: width)
+        case .channelOccupied: text = line("Channel Occupied", event.channel ?? "", width: width)
+        case .channelVacated: text = line("Channel Vacated", event.channel ?? "", width: width)
+        case .memberAdded: text = line("Member Added", "\(event.channel ?? "") \(event.detail ?? "")", width: width)
+        case .memberRemoved: text = line("Member Removed", "\(event.channel ?? "") \(event.detail ?? "")", width: width)
+        case .broadcast, .apiMessage, .clientEvent: text = line("Broadcasting To", event.channel ?? "", width: width)
+        case .ping: text = line("Connection Pinged", socket, width: width)
+        case .prune: text = line("Connection Pruned", socket, width: width)
+        case .error:
+            let origin = socket.isEmpty ? "HTTP API request" : "Message from \(socket)"
+            text = "  ERROR  \(origin) resulted in a pusher error.\n"
+                + line("Error \(event.code.map(String.init) ?? "")", event.detail ?? "", width: width)
+        }
+        if let payload = event.payload {
+            let shown = payload.count > 200 ? String(payload.prefix(200)) + "..." : payload
+            text += "\n\n   1▕ \(shown)\n"
+        }
+        return text
+    }
+}

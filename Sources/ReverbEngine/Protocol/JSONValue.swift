@@ -1,0 +1,44 @@
+/// A JSON document that keeps what Pusher clients can see: member order and the literal text of numbers.
+///
+/// Presence `channel_data` and client-event payloads are re-sent to other clients, so they are kept exactly
+/// as received (`{"user_id":2,"user_info":{...}}` stays in that order, `1.0` stays `1.0`).
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    /// A number, as its literal text.
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([JSONMember])
+
+    /// The value of `key` when this is an object that has it.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first(where: { $0.key == key })?.value
+    }
+
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    public var isNull: Bool { self == .null }
+
+    /// Compact JSON text (no spaces; `/` and non-ASCII left unescaped).
+    public var jsonText: String {
+        var writer = JSONTextWriter()
+        writer.write(self)
+        return writer.text
+    }
+}
+
+/// One `"key": value` member of a JSON object.
+public struct JSONMember: Sendable, Hashable {
+    public var key: String
+    public var value: JSONValue
+
+    public init(_ key: String, _ value: JSONValue) {
+        self.key = key
+        self.value = value
+    }
+}

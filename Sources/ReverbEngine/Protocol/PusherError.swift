@@ -1,0 +1,38 @@
+/// A Pusher protocol error: sent as `pusher:error`, and as the WebSocket close code when it is fatal.
+public struct PusherError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var code: Int
+    public var message: String
+
+    public init(code: Int, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code) \(message)" }
+
+    /// Fatal errors end the connection: after the `pusher:error` the socket gets a close frame with `code`.
+    public var isFatal: Bool {
+        switch self {
+        case .applicationDoesNotExist, .overQuota, .originNotAllowed, .pongNotReceived: return true
+        default: return false
+        }
+    }
+
+    public static let applicationDoesNotExist = PusherError(code: 4001, message: "Application does not exist")
+    public static let overQuota = PusherError(code: 4004, message: "Application is over connection quota")
+    public static let originNotAllowed = PusherError(code: 4009, message: "Origin not allowed")
+    public static let unauthorized = PusherError(code: 4009, message: "Connection is unauthorized")
+    public static let notAMember = PusherError(code: 4009, message: "The client is not a member of the specified channel.")
+    public static let invalidMessageFormat = PusherError(code: 4200, message: "Invalid message format")
+    public static let pongNotReceived = PusherError(code: 4201, message: "Pong reply not received in time")
+    public static let clientEventsDisabled = PusherError(
+        code: 4301, message: "The app does not have client messaging enabled.")
+    public static let clientEventsNotAllowedOnChannel = PusherError(
+        code: 4301, message: "Client events are only allowed on private and presence channels.")
+    public static let rateLimitExceeded = PusherError(code: 4301, message: "Rate limit exceeded")
+
+    /// The message a console kick sends with the chosen close code.
+    public static func closedByOperator(code: Int) -> PusherError {
+        PusherError(code: code, message: "Connection closed by the server operator")
+    }
+}

@@ -1,0 +1,73 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+
+/// Binds the one port that serves both WebSockets (`{prefix}/app/{key}`) and the HTTP API, plain or TLS.
+enum Listener {
+    static let httpHandlerName = "reverb-http"
+
+    static func bind(engine: Engine, group: any EventLoopGroup) async throws -> any Channel {
+        let configuration = engine.configuration
+        let sslContext = try configuration.tls.map(makeSSLContext)
+        let router = APIRouter(engine: engine)
+        let socketPrefix = configuration.routePrefix + "/app/"
+        let maxFrameSize = max(configuration.apps.map(\.maxMessageSize).max() ?? 0, 1 << 16)
+
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: maxFrameSize, automaticErrorHandling: false,
+            shouldUpgrade: { channel, head in
+                let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+                guard path.hasPrefix(socketPrefix), !path.dropFirst(socketPrefix.count).contains("/"),
+                    path.count > socketPrefix.count
+                else { return channel.eventLoop.makeSucceededFuture(nil) }
+                return channel.eventLoop.makeSucceededFuture(["X-Powered-By": "reverb-tui"])
+            },
+            upgradePipelineHandler: { channel, head in
+                let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+                let key = HTTPRequest.percentDecode(String(path.dropFirst(socketPrefix.count)), plusIsSpace: false)
+                let handler = ConnectionHandler(
+                    engine: engine, app: engine.directory.app(key: key), origin: head.headers.first(name: "Origin"))
+                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+            })
+
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if let sslContext { try pipeline.addHandler(NIOSSLServerHandler(context: sslContext)) }
+                    try pipeline.configureHTTPServerPipeline(
+                        withServerUpgrade: (
+                            upgraders: [upgrader],
+                            completionHandler: { context in
+                                context.pipeline.removeHandler(name: Listener.httpHandlerName, promise: nil)
+                            }
+                        ))
+                    try pipeline.addHandler(
+                        HTTPRequestHandler(router: router, maxRequestSize: configuration.maxRequestSize),
+                        name: httpHandlerName)
+                }
+            }
+        return try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+    }
+
+    static func makeSSLContext(_ files: ServerConfiguration.TLSFiles) throws -> NIOSSLContext {
+        let certificates = try NIOSSLCertificate.fromPEMFile(files.certificateChainPath)
+        let key: NIOSSLPrivateKey
+        if let passphrase = files.passphrase {
+            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem) { completion in
+                completion(Array(passphrase.utf8))
+            }
+        } else {
+            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+        }
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
+        return try NIOSSLContext(configuration: tls)
+    }
+}

@@ -1,0 +1,21 @@
+import ReverbEngine
+
+/// The start-up lines: Reverb's `INFO  Starting server on host:port.` plus apps, TLS and the file limit.
+enum Banner {
+    static func print(server: ReverbServer, loaded: ConfigurationLoader.Result, write: (String) -> Void) {
+        let configuration = loaded.configuration
+        let secure = configuration.tls != nil ? "secure " : ""
+        var address = server.listeningAddress
+        if let hostname = configuration.hostname, hostname != configuration.host { address += " (\(hostname))" }
+        write("")
+        write("  INFO  Starting \(secure)server on \(address).")
+        write("")
+        for app in configuration.apps {
+            let note = loaded.usesDevelopmentApp ? "  [built-in development app]" : ""
+            write("  App \(app.id)  key \(app.key)  secret \(app.secret)\(note)")
+        }
+        write("  TLS \(configuration.tls != nil ? "on" : "off")  ·  open-file limit \(server.openFileLimit)")
+        if !loaded.filesRead.isEmpty { write("  Configuration read from \(loaded.filesRead.joined(separator: ", "))") }
+        write("")
+    }
+}
