@@ -44,6 +44,7 @@ class Tmux:
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height), "-c", cwd or os.getcwd(), shell)
         # Keep the pane after the program exits so a crash or the exit itself stays observable.
         self._tmux("set-option", "-t", self.session, "remain-on-exit", "on")
+        self.socket_path = self._tmux("display-message", "-p", "#{socket_path}").stdout.strip()
 
     def _tmux(self, *args, check=True):
         return subprocess.run(["tmux", "-L", self.socket, *args], env=self.env, check=check, capture_output=True, text=True)
@@ -80,4 +81,7 @@ class Tmux:
         self._tmux("resize-window", "-t", self.session, "-x", str(width), "-y", str(height))
 
     def close(self):
+        """Kills the private tmux server (and with it the program) and removes its socket file."""
         self._tmux("kill-server", check=False)
+        if self.socket_path and os.path.exists(self.socket_path):
+            os.unlink(self.socket_path)

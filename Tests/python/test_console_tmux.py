@@ -8,6 +8,7 @@ chosen close code, and that quitting asks first and ends the process.
 
 import json
 import logging
+import os
 import re
 import shlex
 import subprocess
@@ -20,7 +21,7 @@ import pytest
 from console_harness import Tmux, until
 
 ROOT = Path(__file__).resolve().parents[2]
-BINARY = ROOT / ".build" / "debug" / "reverb-tui"
+BINARY = Path(os.environ.get("REVERB_TUI_BIN", ROOT / ".build" / "debug" / "reverb-tui"))
 APP = {"app_id": "123456", "key": "reverb-key", "secret": "reverb-secret", "accept_client_events_from": "members"}
 
 
@@ -69,11 +70,17 @@ class Client:
             original_close(*args)
 
         connection._on_close = on_close
-        connection.bind("pusher:error", lambda data: self.errors.append(int(data.get("code", 0)) if isinstance(data, dict) else data))
+        connection.bind("pusher:error", self._record_error)
         self.established = threading.Event()
         connection.bind("pusher:connection_established", lambda data: self.established.set())
         self.pusher.connect()
         assert self.established.wait(10), "pysher did not connect"
+
+    def _record_error(self, data):
+        # Reverb sends pusher:error's data as a JSON string; Pusher's own servers send an object.
+        if isinstance(data, str):
+            data = json.loads(data)
+        self.errors.append(int(data["code"]))
 
     @property
     def socket_id(self):
@@ -148,7 +155,9 @@ def test_console_shows_clients_injects_kicks_and_quits(console):
     until(lambda: public.errors and public.close_codes, timeout=10)
     assert public.errors == [4009]
     assert public.close_codes == [4009]
-    tmux.until(lambda lines: row_containing(lines, public.socket_id) is None or row_containing(lines, "disconnection"))
+    tmux.until(lambda lines: any("disconnection" in line and public.socket_id in line for line in lines))
+    tmux.until_text("4 Connections ───")
+    tmux.until(lambda lines: any(re.search(r"4 Connections ─+ 1 ─┐", line) for line in lines))
 
     # Quit asks first; "n" keeps running, "y" ends the process.
     tmux.send_keys("q")

@@ -11,11 +11,11 @@ public struct StreamPane: Pane {
     }
 
     static let columns = [
-        TableColumn("Type", width: 12, dropPriority: 1),
+        TableColumn("Type", width: 14, dropPriority: 1),
         TableColumn("Socket", width: 19, dropPriority: 3),
         TableColumn("Channel", width: 10, flex: 2, dropPriority: 2),
         TableColumn("Event", width: 10, flex: 2),
-        TableColumn("Details", width: 10, flex: 4, dropPriority: 4),
+        TableColumn("Details", width: 8, flex: 4, dropPriority: 4),
         TableColumn("Time", width: 12, dropPriority: 5),
     ]
 

@@ -41,7 +41,8 @@ public struct ConsoleModel: Sendable {
             selectedChannel.flatMap { $0.channel.kind.access == .presence ? $0 : nil }
             ?? channels.first { $0.channel.kind.access == .presence }
         self.presenceChannel = presenceChannel
-        let members = presenceChannel?.channel.members ?? []
+        let members = (presenceChannel?.channel.members ?? []).sorted { $0.userID < $1.userID }
+        self.members = members
         selectedMember = members.isEmpty ? nil : members[Self.clamp(state.cursor(.presence), count: members.count)]
 
         let connections = scopedApps.flatMap(\.connections).sorted {
@@ -52,8 +53,8 @@ public struct ConsoleModel: Sendable {
             connections.isEmpty ? nil : connections[Self.clamp(state.cursor(.connections), count: connections.count)]
     }
 
-    /// Presence members shown in the presence pane.
-    public var members: [MemberSnapshot] { presenceChannel?.channel.members ?? [] }
+    /// Presence members shown in the presence pane, by user id so rows keep their place between frames.
+    public let members: [MemberSnapshot]
 
     /// How many rows a pane has (the stream's count comes from the state).
     public func rowCount(of pane: PaneID, state: ConsoleState) -> Int {
