@@ -66,7 +66,10 @@ struct ReverbTUICommand: AsyncParsableCommand {
         var services: [any Service] = [server]
         if loaded.configuration.debug { services.append(TrafficLog(server: server, write: Output.line)) }
         if consoleWanted {
-            Output.line("  The console is not built into this version yet; running headless.")
+            let console = ConsoleService(
+                engine: ServerConsoleEngine(server: server), events: server.observe(capacity: 10_000),
+                options: .current(theme: theme), logger: logger)
+            services.append(console)
         }
         let group = ServiceGroup(
             configuration: .init(
