@@ -100,6 +100,16 @@ class Client:
             self.pusher.connection.socket.close()
 
 
+def sgr_codes(ansi_text):
+    """Every SGR parameter in a `capture-pane -e` dump."""
+    return {int(p) for params in re.findall(r"\x1b\[([0-9;]*)m", ansi_text) for p in params.split(";") if p}
+
+
+def colour_codes(ansi_text):
+    """SGR parameters that set a colour (39/49, back to the default, do not count)."""
+    return {code for code in sgr_codes(ansi_text) if 30 <= code <= 38 or 40 <= code <= 48 or 90 <= code <= 107}
+
+
 def row_containing(lines, text):
     return next((line for line in lines if text in line), None)
 
@@ -180,3 +190,42 @@ def test_console_survives_resizing(console):
         tmux.until_text(expected)
     tmux.until_text("5 Stream")
     assert not tmux.pane_dead()
+
+
+def test_bad_theme_warns_and_falls_back_then_themes_cycle_and_export_writes_json_lines(binary, tmp_path):
+    config = tmp_path / "reverb.json"
+    config.write_text(json.dumps({"server": {"host": "127.0.0.1", "port": 0}, "apps": [APP]}))
+    bad_theme = tmp_path / "broken.theme"
+    bad_theme.write_text('theme[title]="#nothex"\nnot a theme line\n')
+    command = f"{shlex.quote(str(binary))} --port 0 --config {shlex.quote(str(config))} --theme {shlex.quote(str(bad_theme))}"
+    tmux = Tmux(command, width=120, height=40, cwd=str(tmp_path), env={"NO_COLOR": "1"})
+    client = None
+    try:
+        tmux.until_text('theme broken.theme: line 1: title has no colour in "#nothex" (+1 more); defaults used there')
+        address = tmux.until(lambda lines: next((m for m in (re.search(r"ws://127\.0\.0\.1:(\d+)", l) for l in lines) if m), None))
+        client = Client(int(address.group(1)))
+        client.subscribe("chat")
+        tmux.until_text("subscribed")
+        tmux.until_text(client.socket_id)
+
+        # NO_COLOR: no colour escapes at all, selection still visible (reverse video).
+        colours = tmux._tmux("capture-pane", "-e", "-p", "-t", tmux.session).stdout
+        assert colour_codes(colours) == set()
+        assert 7 in sgr_codes(colours), "the selected row should be in reverse video"
+
+        tmux.send_keys("t")
+        tmux.until_text("theme default")
+        tmux.send_keys("t")
+        tmux.until(lambda lines: any(re.search(r"^ theme [a-z-]+$", line) for line in lines))
+
+        tmux.send_keys("C-s")
+        message = tmux.until(lambda lines: next((m for m in (re.search(r"exported (\d+) rows to (\S+\.jsonl)", l) for l in lines) if m), None))
+        rows = [json.loads(line) for line in Path(message.group(2)).read_text().splitlines()]
+        assert len(rows) == int(message.group(1)) > 0
+        assert {"connection", "subscribed"} <= {row["type"] for row in rows}
+        assert all(row["app_id"] == APP["app_id"] for row in rows)
+        assert not tmux.pane_dead()
+    finally:
+        if client:
+            client.close()
+        tmux.close()

@@ -65,8 +65,11 @@ public struct ThemeLibrary: Sendable {
         else {
             return Loaded(theme: .default, warning: "theme \(path) cannot be read; using the default theme")
         }
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return Self.theme(named: name, from: ThemeFile.parse(text), source: path)
+        let url = URL(fileURLWithPath: path)
+        // The file name, not the whole path, so the warning fits on the flash line.
+        return Self.theme(
+            named: url.deletingPathExtension().lastPathComponent, from: ThemeFile.parse(text), source: url.lastPathComponent
+        )
     }
 
     /// Builds a theme from a parsed file, folding its warnings into one line.
