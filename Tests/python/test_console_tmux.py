@@ -54,7 +54,6 @@ class Client:
         self.events = []
         self.errors = []
         self.close_codes = []
-        self.subscribed = threading.Event()
         user_data = {"user_id": user[0], "user_info": user[1]} if user else None
         self.pusher = pysher.Pusher(
             APP["key"], secure=False, custom_host="127.0.0.1", port=port, secret=APP["secret"],
@@ -70,6 +69,19 @@ class Client:
             original_close(*args)
 
         connection._on_close = on_close
+        # Channel messages are recorded where pysher dispatches them, so none can arrive before a
+        # channel binding exists (pysher registers a channel only after sending its subscribe).
+        dispatch = connection.event_handler
+
+        def on_channel_event(event, data, channel):
+            if event == "pusher_internal:subscription_succeeded":
+                self.subscriptions.add(channel)
+            else:
+                self.events.append((event, data))
+            dispatch(event, data, channel)
+
+        self.subscriptions = set()
+        connection.event_handler = on_channel_event
         connection.bind("pusher:error", self._record_error)
         self.established = threading.Event()
         connection.bind("pusher:connection_established", lambda data: self.established.set())
@@ -86,12 +98,9 @@ class Client:
     def socket_id(self):
         return self.pusher.connection.socket_id
 
-    def subscribe(self, channel, *events):
-        subscription = self.pusher.subscribe(channel)
-        subscription.bind("pusher_internal:subscription_succeeded", lambda data: self.subscribed.set())
-        for event in events:
-            subscription.bind(event, lambda data, name=event: self.events.append((name, data)))
-        assert self.subscribed.wait(10), f"no subscription_succeeded for {channel}"
+    def subscribe(self, channel):
+        self.pusher.subscribe(channel)
+        until(lambda: channel in self.subscriptions, timeout=10, describe=lambda: f"no subscription_succeeded for {channel}")
 
     def close(self):
         self.pusher.connection.needs_reconnect = False
@@ -124,7 +133,7 @@ def test_console_shows_clients_injects_kicks_and_quits(console):
 
     public = Client(port)
     clients.append(public)
-    public.subscribe("chat", "console-ping")
+    public.subscribe("chat")
     tmux.until_text(public.socket_id)
 
     member = Client(port, user=("42", {"name": "Bob"}))
@@ -150,8 +159,8 @@ def test_console_shows_clients_injects_kicks_and_quits(console):
     tmux.until_text("✓ valid JSON")
     tmux.send_keys("Enter")
     tmux.until_text("console-ping on chat: delivered to 1 connection")
-    until(lambda: public.events, timeout=10)
-    name, data = public.events[0]
+    until(lambda: any(name == "console-ping" for name, _ in public.events), timeout=10)
+    name, data = next(event for event in public.events if event[0] == "console-ping")
     assert name == "console-ping"
     assert json.loads(data) == {"hello": "tmux"}
 
