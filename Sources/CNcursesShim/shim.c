@@ -3,12 +3,14 @@
 #include <locale.h>
 #include <ncursesw/curses.h>
 
-static bool started = false;
+static SCREEN *screen = NULL;
 
 int reverb_screen_start(void) {
     setlocale(LC_ALL, "");
-    if (initscr() == NULL) return -1;
-    started = true;
+    /* newterm, unlike initscr, returns NULL for an unusable TERM instead of exiting the process. */
+    screen = newterm(NULL, stdout, stdin);
+    if (screen == NULL) return -1;
+    set_term(screen);
     raw();
     noecho();
     nonl();
@@ -19,11 +21,12 @@ int reverb_screen_start(void) {
 }
 
 void reverb_screen_stop(void) {
-    if (!started) return;
-    started = false;
+    if (screen == NULL) return;
     mousemask(0, NULL);
     curs_set(1);
     endwin();
+    delscreen(screen);
+    screen = NULL;
 }
 
 int reverb_start_colors(void) {

@@ -1,12 +1,16 @@
 /// Draws one whole frame into a grid: header, the panes the layout has room for, the flash line or
 /// filter prompt, the hint bar, and the open dialog on top.
 public struct ConsoleRenderer {
-    public var keyMap: KeyMap
-    public var utcOffsetSeconds: Int
+    public let keyMap: KeyMap
+    /// The five panes, built once rather than per frame.
+    private let panes: [(PaneID, any Pane)]
 
     public init(keyMap: KeyMap = .standard, utcOffsetSeconds: Int = 0) {
         self.keyMap = keyMap
-        self.utcOffsetSeconds = utcOffsetSeconds
+        panes = [
+            (.apps, AppsPane()), (.channels, ChannelsPane()), (.presence, PresencePane()),
+            (.connections, ConnectionsPane()), (.stream, StreamPane(utcOffsetSeconds: utcOffsetSeconds)),
+        ]
     }
 
     /// Renders into `grid` at its current size (which the caller has reset).
@@ -22,10 +26,6 @@ public struct ConsoleRenderer {
             break
         }
         HeaderBar().render(model, state, into: &grid, rect: layout.header)
-        let panes: [(PaneID, any Pane)] = [
-            (.apps, AppsPane()), (.channels, ChannelsPane()), (.presence, PresencePane()),
-            (.connections, ConnectionsPane()), (.stream, StreamPane(utcOffsetSeconds: utcOffsetSeconds)),
-        ]
         for (id, pane) in panes {
             let rect = layout.rect(of: id)
             if !rect.isEmpty { pane.render(model, state, into: &grid, rect: rect) }

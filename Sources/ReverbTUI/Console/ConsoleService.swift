@@ -21,6 +21,17 @@ final class ConsoleService: Service {
     }
 
     func run() async throws {
+        do {
+            try await runTerminalLoop()
+        } catch let error as NcursesScreen.StartError {
+            // No usable terminal after all (TERM unknown): keep serving without the console until shutdown.
+            logger.warning("\(error.description); running without the console")
+            try? await gracefulShutdown()
+        }
+        logger.debug("console closed")
+    }
+
+    private func runTerminalLoop() async throws {
         let stop = StopSignal()
         let (engine, events, options, logger) = (self.engine, self.events, self.options, self.logger)
         try await withGracefulShutdownHandler {
@@ -42,6 +53,5 @@ final class ConsoleService: Service {
         } onGracefulShutdown: {
             stop.raise()
         }
-        logger.debug("console closed")
     }
 }

@@ -24,6 +24,8 @@ final class TerminalLoop {
     private var state = ConsoleState()
     private var rates = RateTracker()
     private var grid = CellGrid(width: 0, height: 0)
+    /// Keys read this tick; kept to reuse its storage.
+    private var keys: [Key] = []
     private var flashShownAt: ContinuousClock.Instant?
     private var shownFlash: Flash?
     private var startupTheme: Theme
@@ -57,7 +59,7 @@ final class TerminalLoop {
         defer { screen.close() }
         screen.apply(startupTheme)
         while !stop.isRaised {
-            var keys: [Key] = []
+            keys.removeAll(keepingCapacity: true)
             if let key = screen.readKey(timeoutMilliseconds: Self.tickMilliseconds) {
                 keys.append(key)
                 while keys.count < Self.keysPerTick, let more = screen.readKey(timeoutMilliseconds: 0) {
