@@ -1,81 +1,27 @@
-import Foundation
+import ReverbEngine
 
-/// JSON as text: validation for the inject form and an order-preserving pretty printer for the detail view.
+/// JSON as text for the console, on top of the engine's strict, order-preserving `JSONParser`:
+/// validation for the inject form and a pretty printer for the detail view.
 public enum JSONText {
-    /// Why a text is not JSON, or nil when it is. Any JSON value is accepted (objects, strings, numbers…).
+    /// Why a text is not JSON ("expected ',' or '}' at 9"), or nil when it is. Any JSON value is accepted.
     public static func validationError(_ text: String) -> String? {
-        JSONValidator.problem(in: text)
+        do {
+            _ = try JSONParser.parse(text)
+            return nil
+        } catch {
+            return "\(error.reason) at \(error.offset + 1)"
+        }
     }
 
-    /// The text re-indented by two spaces per level, keys in their original order. Text that is
-    /// not JSON comes back split into its lines unchanged.
+    /// The text re-indented by two spaces per level, members in their original order and numbers as
+    /// written. Text that is not JSON comes back split into its lines unchanged.
     public static func prettyLines(_ text: String) -> [String] {
-        guard validationError(text) == nil else {
+        guard let value = try? JSONParser.parse(text) else {
             return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         }
         var lines: [String] = []
         var line = ""
-        var depth = 0
-        var inString = false
-        var escaped = false
-        let characters = Array(text)
-        var index = 0
-
-        func newLine() {
-            lines.append(line)
-            line = String(repeating: "  ", count: depth)
-        }
-
-        func nextSignificant(after position: Int) -> Character? {
-            var cursor = position + 1
-            while cursor < characters.count {
-                if !characters[cursor].isWhitespace { return characters[cursor] }
-                cursor += 1
-            }
-            return nil
-        }
-
-        while index < characters.count {
-            let character = characters[index]
-            if inString {
-                line.append(character)
-                if escaped {
-                    escaped = false
-                } else if character == "\\" {
-                    escaped = true
-                } else if character == "\"" {
-                    inString = false
-                }
-            } else {
-                switch character {
-                case "\"":
-                    inString = true
-                    line.append(character)
-                case "{", "[":
-                    line.append(character)
-                    let closing: Character = character == "{" ? "}" : "]"
-                    if let next = nextSignificant(after: index), next == closing {
-                        line.append(closing)
-                        while characters[index] != closing { index += 1 }
-                    } else {
-                        depth += 1
-                        newLine()
-                    }
-                case "}", "]":
-                    depth -= 1
-                    newLine()
-                    line.append(character)
-                case ",":
-                    line.append(character)
-                    newLine()
-                case ":":
-                    line.append(": ")
-                default:
-                    if !character.isWhitespace { line.append(character) }
-                }
-            }
-            index += 1
-        }
+        append(value, depth: 0, to: &line, lines: &lines)
         lines.append(line)
         return lines
     }
@@ -83,35 +29,47 @@ public enum JSONText {
     /// The string inside a JSON object's `"data"` member when it is itself JSON text (Pusher
     /// double-encodes event data), so the detail view can show it decoded.
     public static func embeddedData(in text: String) -> String? {
-        guard
-            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-            let data = object["data"] as? String,
-            validationError(data) == nil
-        else { return nil }
+        guard let data = (try? JSONParser.parse(text))?["data"]?.stringValue, validationError(data) == nil else { return nil }
         return data
     }
 
-    /// `text` as a JSON string literal, quotes included.
-    public static func quoted(_ text: String) -> String {
-        var result = "\""
-        result.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
+    private static func append(_ value: JSONValue, depth: Int, to line: inout String, lines: inout [String]) {
+        func newLine(_ depth: Int) {
+            lines.append(line)
+            line = String(repeating: "  ", count: depth)
         }
-        result += "\""
-        return result
+        switch value {
+        case .null: line += "null"
+        case .bool(let flag): line += flag ? "true" : "false"
+        case .number(let literal): line += literal
+        case .string(let text): line += text.jsonQuoted
+        case .array(let elements):
+            guard !elements.isEmpty else {
+                line += "[]"
+                return
+            }
+            line += "["
+            for (index, element) in elements.enumerated() {
+                newLine(depth + 1)
+                append(element, depth: depth + 1, to: &line, lines: &lines)
+                if index < elements.count - 1 { line += "," }
+            }
+            newLine(depth)
+            line += "]"
+        case .object(let members):
+            guard !members.isEmpty else {
+                line += "{}"
+                return
+            }
+            line += "{"
+            for (index, member) in members.enumerated() {
+                newLine(depth + 1)
+                line += member.key.jsonQuoted + ": "
+                append(member.value, depth: depth + 1, to: &line, lines: &lines)
+                if index < members.count - 1 { line += "," }
+            }
+            newLine(depth)
+            line += "}"
+        }
     }
 }

@@ -6,16 +6,16 @@ public enum StreamExport {
     /// One event as one JSON object on one line (no trailing newline).
     public static func jsonLine(_ event: EngineEvent) -> String {
         var fields: [String] = [
-            "\"time\":" + JSONText.quoted(event.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))),
-            "\"type\":" + JSONText.quoted(event.kind.rawValue),
-            "\"app_id\":" + JSONText.quoted(event.appID),
+            "\"time\":" + event.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)).jsonQuoted,
+            "\"type\":" + event.kind.rawValue.jsonQuoted,
+            "\"app_id\":" + event.appID.jsonQuoted,
         ]
-        if let socketID = event.socketID { fields.append("\"socket_id\":" + JSONText.quoted(socketID)) }
-        if let channel = event.channel { fields.append("\"channel\":" + JSONText.quoted(channel)) }
-        if let name = event.event { fields.append("\"event\":" + JSONText.quoted(name)) }
+        if let socketID = event.socketID { fields.append("\"socket_id\":" + socketID.jsonQuoted) }
+        if let channel = event.channel { fields.append("\"channel\":" + channel.jsonQuoted) }
+        if let name = event.event { fields.append("\"event\":" + name.jsonQuoted) }
         if let code = event.code { fields.append("\"code\":\(code)") }
-        if let detail = event.detail { fields.append("\"detail\":" + JSONText.quoted(detail)) }
-        if let payload = event.payload { fields.append("\"payload\":" + JSONText.quoted(payload)) }
+        if let detail = event.detail { fields.append("\"detail\":" + detail.jsonQuoted) }
+        if let payload = event.payload { fields.append("\"payload\":" + payload.jsonQuoted) }
         return "{" + fields.joined(separator: ",") + "}"
     }
 

@@ -199,7 +199,7 @@ import Testing
             #"│                       │ Channel presence-room                                                │                       │"#,
             #"│                       │ Event   test-event                                                   │                       │"#,
             #"└───────────────────────│ Data    {"a":                                                        │───────────────────────┘"#,
-            #"┌ 5 Stream ─────────────│         ✗ expected a value at 6                                      │───────────────────────┐"#,
+            #"┌ 5 Stream ─────────────│         ✗ unexpected end of input at 6                               │───────────────────────┐"#,
             #"│Type           Socket  └──────────────────────────────────────────────────────────────────────┘           Time        │"#,
             #"│connection     870132037.115391333                                           origin http://localhost:3000 07:55:00.000│"#,
             #"│subscribed     870132037.115391333 chat                 pusher:subscribe                                  07:55:01.000│"#,
@@ -221,7 +221,7 @@ import Testing
         ])
         let verdict = grid.lines()[21]
         let column = verdict.distance(from: verdict.startIndex, to: verdict.firstIndex(of: "✗") ?? verdict.endIndex)
-        #expect(grid.roleCodes(row: 21).dropFirst(column).prefix(24) == String(repeating: "E", count: 23) + "D")
+        #expect(grid.roleCodes(row: 21).dropFirst(column).prefix(31) == String(repeating: "E", count: 30) + "D")
     }
 
     @Test func injectFormAt40x10() {
