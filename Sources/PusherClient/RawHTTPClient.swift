@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 
 /// One HTTP response read off the wire.
 public struct RawHTTPResponse: Sendable {
@@ -18,13 +19,24 @@ public final class RawHTTPClient: Sendable {
     private let channel: any Channel
     private let buffer: ByteStream
 
+    /// Connects over TCP, or over TLS without verifying the certificate when `tls` is true (tests use
+    /// self-signed certificates).
     public static func connect(
-        host: String = "127.0.0.1", port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        host: String = "127.0.0.1", port: Int, tls: Bool = false,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RawHTTPClient {
         let stream = ByteStream()
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        let sslContext = tls ? try NIOSSLContext(configuration: configuration) : nil
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ByteCollector(stream: stream)) }
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: nil))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ByteCollector(stream: stream))
+                }
             }
             .connect(host: host, port: port).get()
         return RawHTTPClient(channel: channel, buffer: stream)

@@ -10,13 +10,20 @@ public final class ConnectionHandle: Sendable {
     public let origin: String?
     public let connectedAt: Date
     let channel: any Channel
+    /// The WebSocket encoder's context: writing a pre-encoded frame here skips per-subscriber header encoding.
+    /// Used on `eventLoop` only.
+    let frameOutput: NIOLoopBound<ChannelHandlerContext>?
 
     let messagesIn = Atomic<Int>(0)
     let messagesOut = Atomic<Int>(0)
     private let lastSeenMilliseconds: Atomic<Int64>
 
-    init(socketID: String, app: Application, origin: String?, channel: any Channel, now: Date = Date()) {
+    init(
+        socketID: String, app: Application, origin: String?, channel: any Channel,
+        frameOutput: (ChannelHandlerContext)? = nil, now: Date = Date()
+    ) {
         self.socketID = socketID
+        self.frameOutput = frameOutput.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
         self.app = app
         self.origin = origin
         self.channel = channel
@@ -40,10 +47,20 @@ public final class ConnectionHandle: Sendable {
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: message), promise: nil)
     }
 
-    /// Writes without flushing; the caller flushes once per batch. Call on `eventLoop` only.
-    func write(_ frame: WebSocketFrame) {
+    /// Writes an already encoded text frame without flushing; the caller flushes once per batch.
+    /// Call on `eventLoop` only.
+    func write(encodedFrame: ByteBuffer, orFrame frame: WebSocketFrame) {
         messagesOut.add(1, ordering: .relaxed)
-        channel.write(frame, promise: nil)
+        if let frameOutput {
+            frameOutput.value.write(NIOAny(encodedFrame), promise: nil)
+        } else {
+            channel.write(frame, promise: nil)
+        }
+    }
+
+    /// Flushes what `write(encodedFrame:orFrame:)` queued. Call on `eventLoop` only.
+    func flush() {
+        if let frameOutput { frameOutput.value.flush() } else { channel.flush() }
     }
 
     /// Sends a close frame with `code` and `reason` and ends the connection once the client answers (or after a

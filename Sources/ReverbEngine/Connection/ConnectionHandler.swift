@@ -39,7 +39,9 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             closeWith(code: PusherError.applicationDoesNotExist.code, reason: PusherError.applicationDoesNotExist.message, context: context)
             return
         }
-        let handle = ConnectionHandle(socketID: SocketID.random(), app: app, origin: origin, channel: context.channel)
+        let encoder = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
+        let handle = ConnectionHandle(
+            socketID: SocketID.random(), app: app, origin: origin, channel: context.channel, frameOutput: encoder)
         do {
             try engine.open(handle)
         } catch {

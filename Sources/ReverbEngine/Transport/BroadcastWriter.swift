@@ -14,6 +14,7 @@ enum BroadcastWriter {
             handle.channel.writeAndFlush(frame, promise: nil)
             return
         }
+        let encoded = encodeTextFrame(payload)
         var groups: [ObjectIdentifier: [ConnectionHandle]] = [:]
         for handle in handles {
             groups[ObjectIdentifier(handle.eventLoop), default: []].append(handle)
@@ -21,15 +22,34 @@ enum BroadcastWriter {
         for group in groups.values {
             let loop = group[0].eventLoop
             if loop.inEventLoop {
-                writeAll(frame, to: group)
+                writeAll(encoded, frame, to: group)
             } else {
-                loop.execute { writeAll(frame, to: group) }
+                loop.execute { writeAll(encoded, frame, to: group) }
             }
         }
     }
 
-    private static func writeAll(_ frame: WebSocketFrame, to group: [ConnectionHandle]) {
-        for handle in group { handle.write(frame) }
-        for handle in group { handle.channel.flush() }
+    private static func writeAll(_ encoded: ByteBuffer, _ frame: WebSocketFrame, to group: [ConnectionHandle]) {
+        for handle in group { handle.write(encodedFrame: encoded, orFrame: frame) }
+        for handle in group { handle.flush() }
+    }
+
+    /// An unmasked, unfragmented text frame: header and payload in one buffer, encoded once per broadcast.
+    static func encodeTextFrame(_ payload: ByteBuffer) -> ByteBuffer {
+        let length = payload.readableBytes
+        var buffer = ServerMessage.allocator.buffer(capacity: length + 10)
+        buffer.writeInteger(UInt8(0x81))
+        if length < 126 {
+            buffer.writeInteger(UInt8(length))
+        } else if length <= Int(UInt16.max) {
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(length))
+        } else {
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(length))
+        }
+        var payload = payload
+        buffer.writeBuffer(&payload)
+        return buffer
     }
 }

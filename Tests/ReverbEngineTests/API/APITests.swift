@@ -169,13 +169,20 @@ struct APITests {
         #expect(try await server.raw("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 404)
     }
 
-    @Test("a larger max_request_size accepts a 150 KB body")
+    @Test("a larger max_request_size accepts a 150 KB body, delivered whole to every subscriber")
     func largeBody() async throws {
         let server = try await TestServer.start(maxRequestSize: 200_000)
         defer { Task { await server.stop() } }
-        let huge = String(repeating: "x", count: 150_000)
-        let response = try await server.api("POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"\#(huge)"}"#)
-        #expect(response.status == 200)
+        let subscribers = [try await server.connect(), try await server.connect()]
+        for subscriber in subscribers { _ = try await subscriber.subscribe("c") }
+        for size in [100, 300, 150_000] {
+            let data = String(repeating: "x", count: size)
+            let response = try await server.api("POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"\#(data)"}"#)
+            #expect(response.status == 200)
+            for subscriber in subscribers {
+                #expect(await subscriber.receive() == #"{"event":"E","data":"\#(data)","channel":"c"}"#)
+            }
+        }
     }
 
     @Test("with a path prefix, routes and sockets live under it and signatures are over the unprefixed path")

@@ -155,9 +155,12 @@ struct ClientEventTests {
         try await silent.send(#"{"event":"client-x","channel":"private-room","data":{}}"#)
         #expect(await silent.receive() == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"The app does not have client messaging enabled.\"}"}"#)
 
-        let member = try await server.connect(key: Fixtures.limited.key)
-        _ = try await member.subscribe("private-room", app: Fixtures.limited)
-        await member.close()
+        let member = try await server.connect(key: Fixtures.open.key)
+        let stranger = try await server.connect(key: Fixtures.open.key)
+        _ = try await member.subscribe("private-room", app: Fixtures.open)
+        try await stranger.send(#"{"event":"client-x","channel":"private-room","data":{"from":"outside"}}"#)
+        #expect(await member.receive() == #"{"event":"client-x","channel":"private-room","data":{"from":"outside"}}"#)
+        #expect(await stranger.expectSilence() == nil)
     }
 
     @Test("data sent as a JSON string is relayed as an object (Reverb #352)")

@@ -21,7 +21,9 @@ enum Fixtures {
         id: "444444", key: "severe-key", secret: "severe-secret",
         rateLimit: .init(maxAttempts: 1, decaySeconds: 60, terminateOnLimit: true))
 
-    static let all = [main, limited, strict, silent, lively, throttled, severe]
+    static let open = Application(id: "555555", key: "open-key", secret: "open-secret", acceptClientEventsFrom: .all)
+
+    static let all = [main, limited, strict, silent, lively, throttled, severe, open]
 }
 
 /// A real server on 127.0.0.1 with a real WebSocket client to talk to it.
