@@ -3,7 +3,8 @@
 Starts `reverb-tui --port 0 --config FILE` on a 120x40 tmux terminal, connects pysher clients to a
 public and a presence channel, and checks through the keyboard and the screen that they appear in
 the panes, that an event injected from the keyboard reaches a client, that a kick delivers the
-chosen close code, and that quitting asks first and ends the process.
+chosen close code, that terminating a presence user closes its connection, and that quitting asks first
+and ends the process.
 """
 
 import json
@@ -177,6 +178,17 @@ def test_console_shows_clients_injects_kicks_and_quits(console):
     tmux.until(lambda lines: any("disconnection" in line and public.socket_id in line for line in lines))
     tmux.until_text("4 Connections ───")
     tmux.until(lambda lines: any(re.search(r"4 Connections ─+ 1 ─┐", line) for line in lines))
+
+    # Terminate the presence user 42 (the only member left) from the presence pane.
+    tmux.send_keys("3", "g", "T")
+    tmux.until_text("Close all connections of user 42")
+    tmux.until_text("presence-room)?")
+    tmux.send_keys("y")
+    tmux.until_text("terminated 1 connection of user 42")
+    until(lambda: member.errors and member.close_codes, timeout=10)
+    assert member.errors == [4009]
+    assert member.close_codes == [4009]
+    tmux.until(lambda lines: any(re.search(r"4 Connections ─+ 0 ─┐", line) for line in lines))
 
     # Quit asks first; "n" keeps running, "y" ends the process.
     tmux.send_keys("q")
