@@ -227,7 +227,8 @@ def test_bad_theme_warns_and_falls_back_then_themes_cycle_and_export_writes_json
         client = Client(int(address.group(1)))
         client.subscribe("chat")
         tmux.until_text("subscribed")
-        tmux.until_text(client.socket_id)
+        # The connections pane follows snapshots, a moment behind the stream.
+        tmux.until(lambda lines: any(re.search(r"4 Connections ─+ 1 ─┐", line) for line in lines))
 
         # NO_COLOR: no colour escapes at all, selection still visible (reverse video).
         colours = tmux._tmux("capture-pane", "-e", "-p", "-t", tmux.session).stdout

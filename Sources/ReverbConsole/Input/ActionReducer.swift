@@ -37,12 +37,12 @@ public struct ActionReducer: Sendable {
         case .pageDown:
             move(by: page, state: &state, model: model)
         case .moveToTop:
-            move(by: -Int(Int32.max), state: &state, model: model)
+            move(to: { _, _ in 0 }, state: &state, model: model)
         case .moveToBottom:
             if state.focus == .stream {
                 state.resume()
             } else {
-                move(by: Int(Int32.max), state: &state, model: model)
+                move(to: { _, count in count - 1 }, state: &state, model: model)
             }
         case .beginFilter:
             state.modal = .filter(TextField(state.stream.filter.text))
@@ -96,17 +96,29 @@ public struct ActionReducer: Sendable {
     // MARK: - Panes
 
     private func move(by delta: Int, state: inout ConsoleState, model: ConsoleModel) {
+        move(to: { current, _ in current + delta }, state: &state, model: model)
+    }
+
+    /// Moves the focused pane's cursor to `target(current row, row count)`, clamped. Moving up in the
+    /// stream pauses it, so the rows under the cursor stop moving.
+    private func move(to target: (Int, Int) -> Int, state: inout ConsoleState, model: ConsoleModel) {
         let count = model.rowCount(of: state.focus, state: state)
         guard count > 0 else { return }
+        let current = currentRow(state: state, model: model)
+        let row = ConsoleModel.clamp(target(current, count), count: count)
         if state.focus == .stream {
-            let current = state.streamCursor ?? (count - 1)
-            let target = ConsoleModel.clamp(current + delta, count: count)
-            if delta < 0, !state.isPaused { state.pause() }
-            state.streamCursor = target
+            if row < current, !state.isPaused { state.pause() }
+            state.streamCursor = row
         } else {
-            let current = ConsoleModel.clamp(state.cursor(state.focus), count: count)
-            state.cursors[state.focus] = ConsoleModel.clamp(current + delta, count: count)
+            state.cursors[state.focus] = row
         }
+    }
+
+    /// The focused pane's cursor, clamped; a following stream is on its newest row.
+    private func currentRow(state: ConsoleState, model: ConsoleModel) -> Int {
+        let count = model.rowCount(of: state.focus, state: state)
+        if state.focus == .stream { return ConsoleModel.clamp(state.streamCursor ?? (count - 1), count: count) }
+        return ConsoleModel.clamp(state.cursor(state.focus), count: count)
     }
 
     private func click(x: Int, y: Int, layout: ScreenLayout, state: inout ConsoleState, model: ConsoleModel) {

@@ -67,9 +67,6 @@ public struct ConsoleModel: Sendable {
         }
     }
 
-    /// The connections in scope.
-    public var connectionCount: Int { connections.count }
-
     /// Distinct presence users in scope, counted per app.
     public var presenceUserCount: Int {
         var users: Set<String> = []

@@ -9,6 +9,9 @@ import ReverbEngine
 /// The engine never waits on it: it only reads snapshots and drains a lossy ring.
 final class TerminalLoop {
     private static let tickMilliseconds = 100
+    /// How often to ask for a snapshot: each one briefly takes every app's lock and copies its
+    /// connections, so the console asks four times a second rather than every tick (DESIGN §2 A).
+    private static let snapshotInterval: Duration = .milliseconds(250)
     private static let flashLifetime: Duration = .seconds(6)
     /// Keys handled per tick before drawing, so a paste cannot starve the frame.
     private static let keysPerTick = 64
@@ -21,6 +24,7 @@ final class TerminalLoop {
     private let keyMap = KeyMap.standard
     private let reducer = ActionReducer(keyMap: .standard)
     private let renderer: ConsoleRenderer
+    private let runner: CommandRunner
     private var state = ConsoleState()
     private var rates = RateTracker()
     private var grid = CellGrid(width: 0, height: 0)
@@ -29,12 +33,16 @@ final class TerminalLoop {
     private var flashShownAt: ContinuousClock.Instant?
     private var shownFlash: Flash?
     private var startupTheme: Theme
+    private var snapshot = EngineSnapshot()
+    /// When `snapshot` was taken; nil asks for a fresh one on the next tick (after an engine command).
+    private var snapshotTakenAt: ContinuousClock.Instant?
 
     init(engine: any ConsoleEngine, events: EventRing, options: ConsoleOptions, logger: Logger) {
         self.engine = engine
         self.events = events
         self.options = options
         self.logger = logger
+        runner = CommandRunner(engine: engine)
         library = ThemeLibrary(
             directories: ThemeLibrary.searchDirectories(
                 environment: ProcessInfo.processInfo.environment, configured: options.themeDirectories
@@ -69,8 +77,7 @@ final class TerminalLoop {
             let size = screen.size
             state.terminalWidth = size.width
             state.terminalHeight = size.height
-            let snapshot = engine.snapshot()
-            rates.observe(snapshot)
+            refreshSnapshot()
             state.ingest(events.drain())
             state.ringDropped = events.droppedCount
             for key in keys where key != .resize {
@@ -95,7 +102,8 @@ final class TerminalLoop {
         case .quit:
             return false
         case .run(let command):
-            state.flash = CommandRunner(engine: engine).run(command)
+            state.flash = runner.run(command)
+            snapshotTakenAt = nil
         case .exportStream:
             let rows = state.stream.visibleRows()
             do {
@@ -114,6 +122,15 @@ final class TerminalLoop {
             screen.setMouse(enabled)
         }
         return true
+    }
+
+    /// Takes a new snapshot when the last one is older than `snapshotInterval` or a command made it stale.
+    private func refreshSnapshot() {
+        let now = ContinuousClock.now
+        if let takenAt = snapshotTakenAt, now - takenAt < Self.snapshotInterval { return }
+        snapshot = engine.snapshot()
+        snapshotTakenAt = now
+        rates.observe(snapshot)
     }
 
     /// Clears the flash line a few seconds after a message appeared.
