@@ -16,6 +16,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import pusher
 import pysher
 import pytest
 
@@ -251,3 +252,37 @@ def test_bad_theme_warns_and_falls_back_then_themes_cycle_and_export_writes_json
         if client:
             client.close()
         tmux.close()
+
+
+def test_scrolling_up_pauses_the_stream_counts_new_rows_and_enter_shows_the_message(console):
+    tmux, clients = console
+    address = tmux.until(lambda lines: next((m for m in (re.search(r"ws://127\.0\.0\.1:(\d+)", l) for l in lines) if m), None))
+    port = int(address.group(1))
+    client = Client(port)
+    clients.append(client)
+    client.subscribe("chat")
+    api = pusher.Pusher(app_id=APP["app_id"], key=APP["key"], secret=APP["secret"], ssl=False, host="127.0.0.1", port=port)
+    api.trigger("chat", "first-event", {"n": 1})
+    tmux.until_text("first-event")
+
+    # Scrolling up in the stream pauses it; rows arriving meanwhile are counted, not shown.
+    tmux.send_keys("5", "k")
+    tmux.until_text("PAUSED (+0 new)")
+    api.trigger("chat", "second-event", {"n": 2})
+    until(lambda: any(name == "second-event" for name, _ in client.events), timeout=10)
+    tmux.until_text("PAUSED (+1 new)")
+    # (The channels pane's "Last event" already shows it; the stream must not.)
+    assert not any("api_message" in line and "second-event" in line for line in tmux.capture())
+
+    # enter opens the selected row with its JSON pretty-printed.
+    tmux.send_keys("G", "k", "k")
+    tmux.send_keys("/")
+    tmux.type_text("first-event")
+    tmux.send_keys("Enter")
+    tmux.until_text('filter "first-event"')
+    tmux.send_keys("Enter")
+    tmux.until_text("data (decoded)")
+    tmux.until_text('"n": 1')
+    tmux.send_keys("Escape", "Escape", "space")
+    tmux.until(lambda lines: any("api_message" in line and "second-event" in line for line in lines))
+    tmux.until(lambda lines: not any("PAUSED" in line for line in lines))
