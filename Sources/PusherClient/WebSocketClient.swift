@@ -97,6 +97,11 @@ public final class WebSocketClient: Sendable {
         return nil
     }
 
+    /// Stops reading from the socket, as a stalled client would; the server's writes then queue up.
+    public func stopReading() async throws {
+        try await channel.setOption(.autoRead, value: false).get()
+    }
+
     public func close() async {
         try? await channel.close()
     }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Reads the JSON config file: `{"server": {...}, "apps": [{...}]}` with `config/reverb.php`'s key names.
 enum ConfigurationFile {
-    static let serverKeys = ["host", "port", "path", "hostname", "max_request_size", "pong_timeout", "api_timestamp_window", "tls"]
+    static let serverKeys = [
+        "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout", "write_buffer_limit", "api_timestamp_window", "tls",
+    ]
     static let appKeys = [
         "app_id", "key", "secret", "allowed_origins", "ping_interval", "activity_timeout", "max_message_size",
         "max_connections", "accept_client_events_from", "rate_limiting", "options",
@@ -43,6 +45,8 @@ enum ConfigurationFile {
         case "hostname": configuration.hostname = member.value.isNull ? nil : try reader.string(member.value, at: key)
         case "max_request_size": configuration.maxRequestSize = try reader.integer(member.value, at: key, minimum: 1)
         case "pong_timeout": configuration.pongTimeout = try reader.integer(member.value, at: key, minimum: 1)
+        case "slow_client_timeout": configuration.slowClientTimeout = try reader.integer(member.value, at: key, minimum: 1)
+        case "write_buffer_limit": configuration.writeBufferLimit = try reader.integer(member.value, at: key, minimum: 65_536)
         case "api_timestamp_window": configuration.apiTimestampWindow = try reader.integer(member.value, at: key, minimum: 0)
         case "tls":
             if member.value.isNull { return }

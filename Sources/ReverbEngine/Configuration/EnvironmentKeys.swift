@@ -57,6 +57,8 @@ enum EnvironmentKeys {
         ("REVERB_HOST", { v, c, _ in c.hostname = v.text.isEmpty ? nil : v.text }),
         ("REVERB_MAX_REQUEST_SIZE", { v, c, _ throws(ConfigurationError) in c.maxRequestSize = try v.integer(minimum: 1) }),
         ("REVERB_PONG_TIMEOUT", { v, c, _ throws(ConfigurationError) in c.pongTimeout = try v.integer(minimum: 1) }),
+        ("REVERB_SLOW_CLIENT_TIMEOUT", { v, c, _ throws(ConfigurationError) in c.slowClientTimeout = try v.integer(minimum: 1) }),
+        ("REVERB_WRITE_BUFFER_LIMIT", { v, c, _ throws(ConfigurationError) in c.writeBufferLimit = try v.integer(minimum: 65_536) }),
         ("REVERB_API_TIMESTAMP_WINDOW", { v, c, _ throws(ConfigurationError) in c.apiTimestampWindow = try v.integer(minimum: 0) }),
         ("REVERB_TLS_CERT", { v, c, _ in c.tls = tlsFiles(c.tls, certificate: v.text) }),
         ("REVERB_TLS_KEY", { v, c, _ in c.tls = tlsFiles(c.tls, key: v.text) }),

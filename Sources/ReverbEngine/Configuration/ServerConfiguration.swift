@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var tls: TLSFiles?
     /// Seconds a pinged socket has to answer before it is closed with 4201.
     public var pongTimeout: Int
+    /// Seconds a socket may leave more than `writeBufferLimit` bytes unread before it is dropped.
+    public var slowClientTimeout: Int
+    /// Bytes queued for one socket before it counts as not keeping up.
+    public var writeBufferLimit: Int
     /// Seconds an API request's `auth_timestamp` may be off from the server clock; 0 disables the check.
     public var apiTimestampWindow: Int
     /// Whether `--debug` traffic lines are printed.
@@ -34,9 +38,12 @@ public struct ServerConfiguration: Sendable, Hashable {
 
     public init(
         host: String = "0.0.0.0", port: Int = 8080, path: String = "", hostname: String? = nil,
-        maxRequestSize: Int = 10_000, tls: TLSFiles? = nil, pongTimeout: Int = 30, apiTimestampWindow: Int = 600,
-        debug: Bool = false, apps: [Application] = [.development]
+        maxRequestSize: Int = 10_000, tls: TLSFiles? = nil, pongTimeout: Int = 30, slowClientTimeout: Int = 30,
+        writeBufferLimit: Int = 4 << 20, apiTimestampWindow: Int = 600, debug: Bool = false,
+        apps: [Application] = [.development]
     ) {
+        self.slowClientTimeout = slowClientTimeout
+        self.writeBufferLimit = writeBufferLimit
         self.host = host
         self.port = port
         self.path = path

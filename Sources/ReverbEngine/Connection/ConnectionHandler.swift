@@ -17,6 +17,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var rateLimiter: RateLimiter?
     private var assembler: MessageAssembler
     private var keepAliveTimer: Scheduled<Void>?
+    private var slowClientTimer: Scheduled<Void>?
     private var closing = false
     private var closeSent = false
 
@@ -60,6 +61,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         keepAliveTimer?.cancel()
+        slowClientTimer?.cancel()
         if let handle {
             self.handle = nil
             engine.closed(handle)
@@ -148,6 +150,32 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         default:
             context.close(promise: nil)
         }
+    }
+
+    // MARK: Slow clients
+
+    /// A socket that leaves `writeBufferLimit` bytes unread for `slowClientTimeout` seconds is dropped, so one
+    /// stalled client cannot make the server hold an ever-growing queue. Its buffer is full, so no close frame
+    /// can reach it: the TCP connection is simply closed, and pusher-js reconnects.
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if !context.channel.isWritable, slowClientTimer == nil, let handle {
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let timeout = TimeAmount.seconds(Int64(engine.configuration.slowClientTimeout))
+            slowClientTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+                let context = loopBoundContext.value
+                guard !context.channel.isWritable else { return }
+                self.engine.events.emit {
+                    EngineEvent(
+                        kind: .error, appID: handle.app.id, socketID: handle.socketID, code: 4100,
+                        detail: "Client is not reading its messages; connection dropped")
+                }
+                context.close(promise: nil)
+            }
+        } else if context.channel.isWritable {
+            slowClientTimer?.cancel()
+            slowClientTimer = nil
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     // MARK: Keep-alive

@@ -51,8 +51,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is NIOWebSocketUpgradeError {
-            upgradeFailure = error
+        if let error = error as? NIOWebSocketUpgradeError {
+            // Not a socket route: the router answers 404 like any unknown path.
+            if error != .unsupportedWebSocketTarget { upgradeFailure = error }
             return
         }
         context.close(promise: nil)

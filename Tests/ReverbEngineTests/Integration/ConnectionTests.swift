@@ -196,6 +196,9 @@ struct ConnectionTests {
         let noKey = try await server.raw(
             "GET /app/reverb-key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n")
         #expect(noKey.status == 400)
+        let elsewhere = try await server.raw(
+            "GET /nowhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        #expect(elsewhere.status == 404)
     }
 
     @Test("stopping the server closes every socket with 4200 so clients reconnect elsewhere")
@@ -204,5 +207,36 @@ struct ConnectionTests {
         let connection = try await server.connect()
         await server.stop()
         #expect(await connection.client.receive() == .close(code: 4200, reason: "Server shutting down"))
+    }
+}
+
+@Suite("Slow clients")
+struct SlowClientTests {
+    @Test("a socket that stops reading is dropped once its queue stays over the limit; the others keep receiving")
+    func dropsStalledReader() async throws {
+        let server = try await TestServer.start(slowClientTimeout: 1, writeBufferLimit: 65_536)
+        defer { Task { await server.stop() } }
+        let ring = server.server.observe(capacity: 1_000)
+        let stalled = try await server.connect()
+        let healthy = try await server.connect()
+        _ = try await stalled.subscribe("feed")
+        _ = try await healthy.subscribe("feed")
+        try await stalled.client.stopReading()
+        let data = String(repeating: "x", count: 100_000)
+        var delivered = 0
+        for _ in 0..<200 {
+            delivered += try server.server.publish(PublishRequest(appID: Fixtures.main.id, channels: ["feed"], event: "E", data: data))
+            _ = await healthy.receive()
+        }
+        #expect(delivered >= 200)
+        var dropped = false
+        for _ in 0..<100 where !dropped {
+            try await Task.sleep(for: .milliseconds(50))
+            dropped = server.server.snapshot().apps.first { $0.id == Fixtures.main.id }?.connections.count == 1
+        }
+        #expect(dropped)
+        #expect(ring.drain().contains { $0.code == 4100 && $0.socketID == stalled.socketID })
+        try server.server.publish(PublishRequest(appID: Fixtures.main.id, channels: ["feed"], event: "after", data: "1"))
+        #expect(await healthy.receive() == #"{"event":"after","data":"1","channel":"feed"}"#)
     }
 }
