@@ -121,6 +121,12 @@ def colour_codes(ansi_text):
     return {code for code in sgr_codes(ansi_text) if 30 <= code <= 38 or 40 <= code <= 48 or 90 <= code <= 107}
 
 
+def bound_port(tmux):
+    """The port reverb-tui bound (it was started with --port 0), read from the header."""
+    match = tmux.until(lambda lines: next((m for m in (re.search(r"ws://127\.0\.0\.1:(\d+)", l) for l in lines) if m), None))
+    return int(match.group(1))
+
+
 def row_containing(lines, text):
     return next((line for line in lines if text in line), None)
 
@@ -129,8 +135,7 @@ def test_console_shows_clients_injects_kicks_and_quits(console):
     tmux, clients = console
 
     # The header shows the bound address; port 0 means we learn the port from the screen.
-    address = tmux.until(lambda lines: next((m for m in (re.search(r"ws://127\.0\.0\.1:(\d+)", l) for l in lines) if m), None))
-    port = int(address.group(1))
+    port = bound_port(tmux)
     tmux.until_text("reverb-key")
 
     public = Client(port)
@@ -205,7 +210,7 @@ def test_console_shows_clients_injects_kicks_and_quits(console):
 
 def test_console_survives_resizing(console):
     tmux, _ = console
-    tmux.until(lambda lines: any(re.search(r"ws://127\.0\.0\.1:\d+", l) for l in lines))
+    bound_port(tmux)
     for width, height in [(80, 24), (40, 10), (15, 4), (120, 40)]:
         tmux.resize(width, height)
         expected = "terminal" if width < 20 else "conns"
@@ -224,8 +229,7 @@ def test_bad_theme_warns_and_falls_back_then_themes_cycle_and_export_writes_json
     client = None
     try:
         tmux.until_text('theme broken.theme: line 1: title has no colour in "#nothex" (+1 more); defaults used there')
-        address = tmux.until(lambda lines: next((m for m in (re.search(r"ws://127\.0\.0\.1:(\d+)", l) for l in lines) if m), None))
-        client = Client(int(address.group(1)))
+        client = Client(bound_port(tmux))
         client.subscribe("chat")
         tmux.until_text("subscribed")
         # The connections pane follows snapshots, a moment behind the stream.
@@ -256,8 +260,7 @@ def test_bad_theme_warns_and_falls_back_then_themes_cycle_and_export_writes_json
 
 def test_scrolling_up_pauses_the_stream_counts_new_rows_and_enter_shows_the_message(console):
     tmux, clients = console
-    address = tmux.until(lambda lines: next((m for m in (re.search(r"ws://127\.0\.0\.1:(\d+)", l) for l in lines) if m), None))
-    port = int(address.group(1))
+    port = bound_port(tmux)
     client = Client(port)
     clients.append(client)
     client.subscribe("chat")
