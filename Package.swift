@@ -39,15 +39,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // No pkgConfig: Debian's ncursesw.pc adds -D flags SwiftPM rejects with a warning; the module
+        // map links ncursesw and the headers are on the default include path.
         .systemLibrary(
             name: "CNcurses",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
         .target(name: "CNcursesShim", dependencies: ["CNcurses"]),
         .target(
             name: "ReverbConsole",
-            dependencies: ["ReverbEngine"],
+            dependencies: [
+                "ReverbEngine",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -64,9 +64,13 @@ struct ReverbTUICommand: AsyncParsableCommand {
         Banner.print(server: server, loaded: loaded, write: Output.line)
 
         var services: [any Service] = [server]
-        if loaded.configuration.debug { services.append(TrafficLog(server: server, write: Output.line)) }
+        // With the console on screen its stream pane is the --debug view; printed lines would tear the screen.
+        if loaded.configuration.debug && !consoleWanted { services.append(TrafficLog(server: server, write: Output.line)) }
         if consoleWanted {
-            Output.line("  The console is not built into this version yet; running headless.")
+            let console = ConsoleService(
+                engine: ServerConsoleEngine(server: server), events: server.observe(capacity: 10_000),
+                options: .current(theme: theme), logger: logger)
+            services.append(console)
         }
         let group = ServiceGroup(
             configuration: .init(

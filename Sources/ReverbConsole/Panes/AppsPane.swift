@@ -1,0 +1,37 @@
+import ReverbEngine
+/// Apps: id, key, connections, channels, messages per second; row 0 is "all apps", and the selected
+/// row scopes the other panes.
+public struct AppsPane: Pane {
+    public init() {}
+
+    static let columns = [
+        TableColumn("App", width: 6, flex: 1),
+        TableColumn("Key", width: 8, flex: 1, dropPriority: 3),
+        TableColumn("Conns", width: 5, dropPriority: 1, rightAligned: true),
+        TableColumn("Chans", width: 5, dropPriority: 2, rightAligned: true),
+        TableColumn("Msg/s", width: 5, dropPriority: 4, rightAligned: true),
+    ]
+
+    public func render(_ model: ConsoleModel, _ state: ConsoleState, into grid: inout CellGrid, rect: Rect) {
+        let isFocused = state.focus == .apps
+        let inner = PaneBox(title: "1 Apps", isFocused: isFocused).draw(into: &grid, rect: rect)
+        let count = model.apps.count + 1
+        let table = Table(
+            columns: Self.columns, rowCount: count, selected: ConsoleModel.clamp(state.cursor(.apps), count: count),
+            isFocused: isFocused, placeholder: ""
+        )
+        table.draw(into: &grid, rect: inner) { index in
+            if index == 0 {
+                let connections = model.apps.reduce(0) { $0 + $1.connections.count }
+                let channels = model.apps.reduce(0) { $0 + $1.channels.count }
+                let rate = model.rates.messagesIn + model.rates.messagesOut
+                return (["all", "", String(connections), String(channels), DisplayFormat.rate(rate)], nil)
+            }
+            let app = model.apps[index - 1]
+            return ([
+                app.id, app.key, String(app.connections.count), String(app.channels.count),
+                DisplayFormat.rate(model.rates.appMessages[app.id] ?? 0),
+            ], nil)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import ReverbEngine
+/// Open connections in scope: socket id, app, origin, channels, connected for, last seen, messages.
+public struct ConnectionsPane: Pane {
+    public init() {}
+
+    static let columns = [
+        TableColumn("Socket", width: 12, flex: 1),
+        TableColumn("App", width: 6, dropPriority: 3),
+        TableColumn("Origin", width: 8, flex: 1, dropPriority: 5),
+        TableColumn("Channels", width: 8, flex: 2, dropPriority: 2),
+        TableColumn("Since", width: 6, dropPriority: 4, rightAligned: true),
+        TableColumn("Seen", width: 5, dropPriority: 6, rightAligned: true),
+        TableColumn("In", width: 5, dropPriority: 7, rightAligned: true),
+        TableColumn("Out", width: 5, dropPriority: 7, rightAligned: true),
+    ]
+
+    public func render(_ model: ConsoleModel, _ state: ConsoleState, into grid: inout CellGrid, rect: Rect) {
+        let isFocused = state.focus == .connections
+        let inner = PaneBox(title: "4 Connections", status: "\(model.connections.count)", statusRole: .dim, isFocused: isFocused)
+            .draw(into: &grid, rect: rect)
+        let connections = model.connections
+        let table = Table(
+            columns: Self.columns, rowCount: connections.count,
+            selected: ConsoleModel.clamp(state.cursor(.connections), count: connections.count), isFocused: isFocused,
+            placeholder: "no connections"
+        )
+        let now = model.snapshot.takenAt
+        table.draw(into: &grid, rect: inner) { index in
+            let connection = connections[index]
+            return ([
+                connection.socketID, connection.appID, connection.origin ?? "-",
+                connection.channels.isEmpty ? "-" : connection.channels.sorted().joined(separator: ","),
+                DisplayFormat.duration(now.timeIntervalSince(connection.connectedAt)),
+                DisplayFormat.duration(now.timeIntervalSince(connection.lastSeenAt)),
+                DisplayFormat.count(connection.messagesIn), DisplayFormat.count(connection.messagesOut),
+            ], nil)
+        }
+    }
+}
