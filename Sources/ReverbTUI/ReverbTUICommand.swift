@@ -51,7 +51,9 @@ struct ReverbTUICommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("reverb-tui: \(error.description)\n".utf8))
             throw ExitCode(2)
         }
-        let logger = Logger(label: "reverb-tui")
+        let consoleWanted = !headless && isatty(STDOUT_FILENO) == 1
+        // With the console on screen, log lines would tear it: they go nowhere (the stream pane shows events).
+        let logger = consoleWanted ? Logger(label: "reverb-tui", factory: { _ in SwiftLogNoOpLogHandler() }) : Logger(label: "reverb-tui")
         let server = try ReverbServer(configuration: loaded.configuration, logger: logger)
         do {
             try await server.start()
@@ -60,7 +62,6 @@ struct ReverbTUICommand: AsyncParsableCommand {
                 Data("reverb-tui: cannot listen on \(loaded.configuration.host):\(loaded.configuration.port): \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let consoleWanted = !headless && isatty(STDOUT_FILENO) == 1
         Banner.print(server: server, loaded: loaded, write: Output.line)
 
         var services: [any Service] = [server]
