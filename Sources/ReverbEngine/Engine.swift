@@ -80,7 +80,7 @@ final class Engine: Sendable {
                 announce(departure, of: handle)
             }
         case .ping:
-            reply(ServerMessage.pong, to: handle)
+            reply(ServerMessage.pong, event: "pusher:pong", to: handle)
         case .pong, .ignored:
             break
         case .clientEvent(let event, let channel, let data):
@@ -92,11 +92,14 @@ final class Engine: Sendable {
         }
     }
 
-    func reply(_ message: ByteBuffer, to handle: ConnectionHandle) {
+    /// Sends one message to one socket; `event` names it for observers.
+    func reply(_ message: ByteBuffer, event: String, channel: String? = nil, to handle: ConnectionHandle) {
         totals.messagesOut.add(1, ordering: .relaxed)
         handle.send(message)
         events.emit {
-            EngineEvent(kind: .messageSent, appID: handle.app.id, socketID: handle.socketID, payload: String(buffer: message))
+            EngineEvent(
+                kind: .messageSent, appID: handle.app.id, socketID: handle.socketID, channel: channel, event: event,
+                payload: String(buffer: message))
         }
     }
 
@@ -143,9 +146,13 @@ final class Engine: Sendable {
         let outcome = registry(for: app).withState {
             $0.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
         }
-        reply(ServerMessage.subscriptionSucceeded(channel: channel, presence: outcome.presence), to: handle)
-        if let cache = outcome.cache {
-            reply(cache ?? ServerMessage.cacheMiss(channel: channel), to: handle)
+        reply(
+            ServerMessage.subscriptionSucceeded(channel: channel, presence: outcome.presence),
+            event: "pusher_internal:subscription_succeeded", channel: channel, to: handle)
+        switch outcome.cache {
+        case .some(.some(let cached)): reply(cached, event: "cached event", channel: channel, to: handle)
+        case .some(.none): reply(ServerMessage.cacheMiss(channel: channel), event: "pusher:cache_miss", channel: channel, to: handle)
+        case .none: break
         }
         if !outcome.memberAddedRecipients.isEmpty, let memberData {
             BroadcastWriter.write(

@@ -55,7 +55,9 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         self.handle = handle
-        engine.reply(ServerMessage.connectionEstablished(socketID: handle.socketID, activityTimeout: app.activityTimeout), to: handle)
+        engine.reply(
+            ServerMessage.connectionEstablished(socketID: handle.socketID, activityTimeout: app.activityTimeout),
+            event: "pusher:connection_established", to: handle)
         scheduleKeepAlive(context: context)
     }
 
@@ -196,7 +198,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             if useControlFrame {
                 sendFrame(.ping, context.channel.allocator.buffer(capacity: 0), context: context, flush: true)
             } else {
-                engine.reply(ServerMessage.ping, to: handle)
+                engine.reply(ServerMessage.ping, event: "pusher:ping", to: handle)
             }
             engine.events.emit { EngineEvent(kind: .ping, appID: handle.app.id, socketID: handle.socketID) }
         case .prune:
