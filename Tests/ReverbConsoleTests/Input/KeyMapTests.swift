@@ -82,17 +82,18 @@ import Testing
 }
 
 @Suite struct KeyReferenceTests {
-    /// docs/console.md carries the key map as tables; every binding must appear there as a row.
-    @Test func documentationMatchesTheKeyMap() throws {
+    /// docs/console.md and the README carry the key map as tables; every binding must appear in both as a row.
+    @Test(arguments: ["docs/console.md", "README.md"])
+    func documentationMatchesTheKeyMap(file: String) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("docs/console.md"), encoding: .utf8)
+        let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
         for binding in KeyMap.standard.bindings {
             let row = "| `" + binding.keys.map(\.displayName).joined(separator: "` `") + "` | \(binding.description) |"
-            #expect(text.contains(row), "missing from docs/console.md: \(row)")
+            #expect(text.contains(row), "missing from \(file): \(row)")
         }
         for scope in KeyMap.helpScopeOrder where KeyMap.standard.bindings.contains(where: { $0.scope == scope }) {
-            #expect(text.contains("### \(scope.title)\n"))
+            #expect(text.contains("### \(scope.title)\n"), "no \(scope.title) table in \(file)")
         }
     }
 }
