@@ -195,17 +195,18 @@ final class Engine: Sendable {
         kind: EngineEvent.Kind
     ) -> Int {
         let now = Date()
-        let recipients = registry(for: app).withState { state in
+        let groups = registry(for: app).withState { state in
             state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
             return state.recipients(of: channel, excluding: socketID)
         }
-        BroadcastWriter.write(payload, to: recipients)
-        totals.messagesOut.add(recipients.count, ordering: .relaxed)
+        BroadcastWriter.write(payload, to: groups)
+        let delivered = groups.reduce(0) { $0 + $1.count }
+        totals.messagesOut.add(delivered, ordering: .relaxed)
         events.emit {
             EngineEvent(
                 kind: kind, time: now, appID: app.id, socketID: socketID, channel: channel, event: event,
-                payload: String(buffer: payload), detail: "delivered to \(recipients.count)")
+                payload: String(buffer: payload), detail: "delivered to \(delivered)")
         }
-        return recipients.count
+        return delivered
     }
 }

@@ -112,13 +112,14 @@ struct AppRegistry {
         return channel.roster.leave(userID: userID) != nil
     }
 
-    /// Who receives a broadcast on `name`, without `excluded`.
-    mutating func recipients(of name: String, excluding excluded: String?) -> [ConnectionHandle] {
-        guard var channel = channels[name] else { return [] }
-        let handles = channel.handles()
+    /// Who receives a broadcast on `name`, without `excluded`, grouped by event loop.
+    mutating func recipients(of name: String, excluding excluded: String?) -> [FanoutGroup] {
+        guard var channel = channels.removeValue(forKey: name) else { return [] }
+        let groups = channel.fanout()
+        let excludedIsHere = excluded.map { channel.subscribers[$0] != nil } ?? false
         channels[name] = channel
-        guard let excluded, channel.subscribers[excluded] != nil else { return handles }
-        return handles.filter { $0.socketID != excluded }
+        guard excludedIsHere, let excluded else { return groups }
+        return groups.map { $0.excluding(socketID: excluded) }
     }
 
     /// Remembers the last event of a channel (and its payload, on cache channels).

@@ -15,6 +15,7 @@ struct ChannelState: Sendable {
     let occupiedSince: Date
     private(set) var subscribers: [String: Subscriber] = [:]
     private var handleList: [ConnectionHandle]?
+    private var fanoutGroups: [FanoutGroup]?
     var roster = PresenceRoster()
     var cachedPayload: ByteBuffer?
     var lastEventName: String?
@@ -30,12 +31,14 @@ struct ChannelState: Sendable {
 
     mutating func add(_ subscriber: Subscriber) -> Subscriber? {
         handleList = nil
+        fanoutGroups = nil
         return subscribers.updateValue(subscriber, forKey: subscriber.handle.socketID)
     }
 
     mutating func remove(socketID: String) -> Subscriber? {
         guard let removed = subscribers.removeValue(forKey: socketID) else { return nil }
         handleList = nil
+        fanoutGroups = nil
         return removed
     }
 
@@ -45,5 +48,14 @@ struct ChannelState: Sendable {
         let list = subscribers.values.map(\.handle)
         handleList = list
         return list
+    }
+
+    /// The subscribers already split by event loop; built once per membership change, so a broadcast only
+    /// retains the arrays.
+    mutating func fanout() -> [FanoutGroup] {
+        if let fanoutGroups { return fanoutGroups }
+        let groups = FanoutGroup.partition(handles())
+        fanoutGroups = groups
+        return groups
     }
 }

@@ -11,8 +11,7 @@ public final class ConnectionHandle: Sendable {
     public let connectedAt: Date
     let channel: any Channel
     /// The WebSocket encoder's context: writing a pre-encoded frame here skips per-subscriber header encoding.
-    /// Used on `eventLoop` only.
-    let frameOutput: NIOLoopBound<ChannelHandlerContext>?
+    let frameOutput: LoopConfinedContext?
 
     let messagesIn = Atomic<Int>(0)
     let messagesOut = Atomic<Int>(0)
@@ -23,7 +22,7 @@ public final class ConnectionHandle: Sendable {
         frameOutput: (ChannelHandlerContext)? = nil, now: Date = Date()
     ) {
         self.socketID = socketID
-        self.frameOutput = frameOutput.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
+        self.frameOutput = frameOutput.map(LoopConfinedContext.init)
         self.app = app
         self.origin = origin
         self.channel = channel
@@ -45,22 +44,6 @@ public final class ConnectionHandle: Sendable {
     func send(_ message: ByteBuffer) {
         messagesOut.add(1, ordering: .relaxed)
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: message), promise: nil)
-    }
-
-    /// Writes an already encoded text frame without flushing; the caller flushes once per batch.
-    /// Call on `eventLoop` only.
-    func write(encodedFrame: ByteBuffer, orFrame frame: WebSocketFrame) {
-        messagesOut.add(1, ordering: .relaxed)
-        if let frameOutput {
-            frameOutput.value.write(NIOAny(encodedFrame), promise: nil)
-        } else {
-            channel.write(frame, promise: nil)
-        }
-    }
-
-    /// Flushes what `write(encodedFrame:orFrame:)` queued. Call on `eventLoop` only.
-    func flush() {
-        if let frameOutput { frameOutput.value.flush() } else { channel.flush() }
     }
 
     /// Sends a close frame with `code` and `reason` and ends the connection once the client answers (or after a

@@ -1,37 +1,45 @@
-import Synchronization
 import NIOCore
 import NIOWebSocket
+import Synchronization
 
-/// Writes one encoded message to many connections: the same buffer for all, one task and one flush
-/// round per event loop.
+/// Writes one encoded message to many connections: the whole frame encoded once, the same buffer written to
+/// every subscriber below its WebSocket encoder, one task and one flush round per event loop.
 enum BroadcastWriter {
     static func write(_ payload: ByteBuffer, to handles: [ConnectionHandle]) {
-        guard !handles.isEmpty else { return }
-        let frame = WebSocketFrame(fin: true, opcode: .text, data: payload)
-        if handles.count == 1 {
-            let handle = handles[0]
-            handle.messagesOut.add(1, ordering: .relaxed)
-            handle.channel.writeAndFlush(frame, promise: nil)
+        write(payload, to: FanoutGroup.partition(handles))
+    }
+
+    static func write(_ payload: ByteBuffer, to groups: [FanoutGroup]) {
+        let total = groups.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return }
+        if total == 1, let handle = groups.first(where: { $0.count == 1 })?.handles.first {
+            handle.send(payload)
             return
         }
         let encoded = encodeTextFrame(payload)
-        var groups: [ObjectIdentifier: [ConnectionHandle]] = [:]
-        for handle in handles {
-            groups[ObjectIdentifier(handle.eventLoop), default: []].append(handle)
-        }
-        for group in groups.values {
-            let loop = group[0].eventLoop
-            if loop.inEventLoop {
-                writeAll(encoded, frame, to: group)
+        for group in groups where group.count > 0 {
+            if group.loop.inEventLoop {
+                writeAll(encoded, payload, to: group)
             } else {
-                loop.execute { writeAll(encoded, frame, to: group) }
+                group.loop.execute { writeAll(encoded, payload, to: group) }
             }
         }
     }
 
-    private static func writeAll(_ encoded: ByteBuffer, _ frame: WebSocketFrame, to group: [ConnectionHandle]) {
-        for handle in group { handle.write(encodedFrame: encoded, orFrame: frame) }
-        for handle in group { handle.flush() }
+    /// Runs on `group.loop`.
+    private static func writeAll(_ encoded: ByteBuffer, _ payload: ByteBuffer, to group: FanoutGroup) {
+        let wrapped = NIOAny(encoded)
+        for index in 0..<group.count {
+            group.handles[index].messagesOut.add(1, ordering: .relaxed)
+            if let output = group.outputs[index] {
+                output.context.write(wrapped, promise: nil)
+            } else {
+                group.handles[index].channel.write(WebSocketFrame(fin: true, opcode: .text, data: payload), promise: nil)
+            }
+        }
+        for index in 0..<group.count {
+            if let output = group.outputs[index] { output.context.flush() } else { group.handles[index].channel.flush() }
+        }
     }
 
     /// An unmasked, unfragmented text frame: header and payload in one buffer, encoded once per broadcast.
