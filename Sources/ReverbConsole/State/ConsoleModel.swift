@@ -45,9 +45,11 @@ public struct ConsoleModel: Sendable {
         self.members = members
         selectedMember = members.isEmpty ? nil : members[Self.clamp(state.cursor(.presence), count: members.count)]
 
-        let connections = scopedApps.flatMap(\.connections).sorted {
-            ($0.connectedAt, $0.socketID) < ($1.connectedAt, $1.socketID)
-        }
+        // The engine sends each app's connections already in this order; only several apps need merging.
+        let connections =
+            scopedApps.count == 1
+            ? scopedApps[0].connections
+            : scopedApps.flatMap(\.connections).sorted { ($0.connectedAt, $0.socketID) < ($1.connectedAt, $1.socketID) }
         self.connections = connections
         selectedConnection =
             connections.isEmpty ? nil : connections[Self.clamp(state.cursor(.connections), count: connections.count)]

@@ -2,10 +2,11 @@ import Synchronization
 import Foundation
 
 extension Engine {
-    /// Copies a summary of every app under each app's lock in turn; never holds two locks at once.
+    /// Copies a summary of every app under each app's lock in turn (never two locks at once), and sorts the
+    /// rows after letting go.
     func snapshot(listeningAddress: String, fileLimit: Int) -> EngineSnapshot {
         let apps = directory.all.map { app in
-            registry(for: app).withState { state in AppSnapshot(app: app, state: state) }
+            registry(for: app).withState { state in AppSnapshot(app: app, state: state) }.sortedForDisplay()
         }
         return EngineSnapshot(
             takenAt: Date(), startedAt: startedAt, listeningAddress: listeningAddress,
@@ -38,8 +39,15 @@ extension AppSnapshot {
                 occupiedSince: channel.occupiedSince, lastEventName: channel.lastEventName, lastEventAt: channel.lastEventAt)
         }
         self.init(
-            id: app.id, key: app.key,
-            connections: connections.sorted { $0.connectedAt < $1.connectedAt },
-            channels: channels.sorted { $0.name < $1.name }, messagesIn: messagesIn, messagesOut: messagesOut)
+            id: app.id, key: app.key, connections: connections, channels: channels, messagesIn: messagesIn,
+            messagesOut: messagesOut)
+    }
+
+    /// Connections oldest first (ties by socket id), channels by name.
+    func sortedForDisplay() -> AppSnapshot {
+        var sorted = self
+        sorted.connections.sort { ($0.connectedAt, $0.socketID) < ($1.connectedAt, $1.socketID) }
+        sorted.channels.sort { $0.name < $1.name }
+        return sorted
     }
 }
