@@ -8,6 +8,13 @@ public enum HTTPResponseScanner {
         /// The server said `Connection: close` (or spoke HTTP/1.0 without keep-alive).
         public var closes: Bool
         public var body: [UInt8]
+
+        public init(status: Int, length: Int, closes: Bool, body: [UInt8]) {
+            self.status = status
+            self.length = length
+            self.closes = closes
+            self.body = body
+        }
     }
 
     /// The first complete response at the start of `bytes`, or nil if more bytes are needed.

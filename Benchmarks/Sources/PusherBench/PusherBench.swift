@@ -9,7 +9,7 @@ struct PusherBench: AsyncParsableCommand {
         abstract: "Bounded Pusher-protocol load scenarios; prints one JSON result line per scenario.",
         subcommands: [
             ConnectScenario.self, FanoutScenario.self, ChannelsScenario.self, PresenceScenario.self,
-            ClientEventsScenario.self,
+            ClientEventsScenario.self, SchemaCommand.self,
         ]
     )
 }

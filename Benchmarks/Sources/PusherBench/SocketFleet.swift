@@ -37,7 +37,10 @@ struct SocketFleet {
             .connectTimeout(.seconds(10))
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // Close with RST: tens of thousands of client-side TIME_WAITs would otherwise slow down
+                // binding the source ports of the next run.
+                _ = (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         PusherSocketHandler(plan: plan, sink: sink, handle: handle)
                     )

@@ -1,0 +1,159 @@
+"""Shared helpers for the benchmark scripts: build the tool, start servers, run scenarios, read results.
+
+Everything here talks to loopback only and every call is bounded in time.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BANNER = re.compile(r"Starting server on ([0-9.]+):(\d+)")
+
+APP = {"app_id": "123456", "key": "reverb-key", "secret": "reverb-secret"}
+
+
+def build(configuration="debug"):
+    """Builds pusher-bench and nio-ceiling; returns the bin directory."""
+    subprocess.run(
+        ["swift", "build", "-c", configuration, "--product", "pusher-bench"], cwd=BENCH_DIR, check=True
+    )
+    subprocess.run(
+        ["swift", "build", "-c", configuration, "--product", "nio-ceiling"], cwd=BENCH_DIR, check=True
+    )
+    out = subprocess.run(
+        ["swift", "build", "-c", configuration, "--show-bin-path"],
+        cwd=BENCH_DIR, check=True, capture_output=True, text=True,
+    )
+    return out.stdout.strip()
+
+
+def write_config(path, port=0, **app_overrides):
+    app = dict(APP)
+    app.update({"accept_client_events_from": "all", "max_message_size": 100000})
+    app.update(app_overrides)
+    config = {
+        "server": {"host": "127.0.0.1", "port": port, "max_request_size": 100000},
+        "apps": [app],
+    }
+    with open(path, "w") as f:
+        json.dump(config, f)
+    return path
+
+
+class Server:
+    """A server process (reverb-tui --headless or nio-ceiling) whose banner gives its port."""
+
+    def __init__(self, argv, log_path, timeout=60):
+        self.log_path = log_path
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.host, self.port = self._wait_banner(timeout)
+
+    def _wait_banner(self, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited ({self.proc.returncode}): {self.tail()}")
+            with open(self.log_path) as f:
+                m = BANNER.search(f.read())
+            if m:
+                return m.group(1), int(m.group(2))
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"no banner within {timeout}s: {self.tail()}")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def tail(self, n=2000):
+        try:
+            with open(self.log_path) as f:
+                return f.read()[-n:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.log.close()
+
+
+def start_reverb(binary, workdir, port=0, extra=()):
+    config = write_config(os.path.join(workdir, "reverb.json"), port=port)
+    argv = [binary, "--headless", "--config", config, "--port", str(port), *extra]
+    return Server(argv, os.path.join(workdir, "reverb.log"))
+
+
+def start_ceiling(bin_dir, workdir, threads=None):
+    argv = [os.path.join(bin_dir, "nio-ceiling"), "--port", "0"]
+    if threads:
+        argv += ["--threads", str(threads)]
+    return Server(argv, os.path.join(workdir, "ceiling.log"))
+
+
+def run_scenario(bin_dir, scenario, host, port, args=(), timeout=300, server_pid=None):
+    """Runs one pusher-bench scenario and returns its parsed result line (or raises)."""
+    argv = [os.path.join(bin_dir, "pusher-bench"), scenario, "--host", host, "--port", str(port),
+            "--timeout", str(timeout - 5), *map(str, args)]
+    if server_pid:
+        argv += ["--server-pid", str(server_pid)]
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"{scenario} exited {proc.returncode}: {proc.stdout[-500:]} {proc.stderr[-1500:]}")
+    return json.loads(lines[-1])
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return None
+
+
+def append_result(path, result):
+    if not path:
+        return
+    with open(path, "a") as f:
+        f.write(json.dumps(result) + "\n")
+
+
+def machine():
+    """A one-line description of this machine for result files and docs."""
+    cpu = "unknown cpu"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            mem = f"{int(f.readline().split()[1]) // 1024 // 1024} GiB"
+    except OSError:
+        pass
+    kernel = os.uname().release
+    return f"{os.cpu_count()} cores, {cpu}, {mem}, Linux {kernel}"
+
+
+def workdir():
+    return tempfile.mkdtemp(prefix="pusher-bench-")
+
+
+def log(*parts):
+    print(*parts, file=sys.stderr, flush=True)
