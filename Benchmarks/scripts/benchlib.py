@@ -18,13 +18,14 @@ APP = {"app_id": "123456", "key": "reverb-key", "secret": "reverb-secret"}
 
 
 def build(configuration="debug"):
-    """Builds pusher-bench and nio-ceiling; returns the bin directory."""
-    subprocess.run(
-        ["swift", "build", "-c", configuration, "--product", "pusher-bench"], cwd=BENCH_DIR, check=True
-    )
-    subprocess.run(
-        ["swift", "build", "-c", configuration, "--product", "nio-ceiling"], cwd=BENCH_DIR, check=True
-    )
+    """Builds pusher-bench and nio-ceiling quietly (the log is shown on failure); returns the bin directory."""
+    for product in ("pusher-bench", "nio-ceiling"):
+        proc = subprocess.run(
+            ["swift", "build", "-c", configuration, "--product", product],
+            cwd=BENCH_DIR, capture_output=True, text=True,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"swift build --product {product} failed:\n{proc.stdout[-4000:]}{proc.stderr[-2000:]}")
     out = subprocess.run(
         ["swift", "build", "-c", configuration, "--show-bin-path"],
         cwd=BENCH_DIR, check=True, capture_output=True, text=True,
@@ -91,7 +92,7 @@ class Server:
 
 def start_reverb(binary, workdir, port=0, extra=()):
     config = write_config(os.path.join(workdir, "reverb.json"), port=port)
-    argv = [binary, "--headless", "--config", config, "--port", str(port), *extra]
+    argv = [binary, "--headless", "--host", "127.0.0.1", "--config", config, "--port", str(port), *extra]
     return Server(argv, os.path.join(workdir, "reverb.log"))
 
 
