@@ -103,8 +103,12 @@ def start_ceiling(bin_dir, workdir, threads=None):
     return Server(argv, os.path.join(workdir, "ceiling.log"))
 
 
-def run_scenario(bin_dir, scenario, host, port, args=(), timeout=300, server_pid=None):
-    """Runs one pusher-bench scenario and returns its parsed result line (or raises)."""
+def run_scenario(bin_dir, scenario, host, port, args=(), timeout=300, server_pid=None, quiet=False):
+    """Runs one pusher-bench scenario and returns its parsed result line (or raises).
+
+    With `quiet`, first waits for the machine to be idle and records the idle fraction in the line.
+    """
+    idle = wait_quiet() if quiet else None
     argv = [os.path.join(bin_dir, "pusher-bench"), scenario, "--host", host, "--port", str(port),
             "--timeout", str(timeout - 5), *map(str, args)]
     if server_pid:
@@ -114,6 +118,30 @@ def run_scenario(bin_dir, scenario, host, port, args=(), timeout=300, server_pid
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"{scenario} exited {proc.returncode}: {proc.stdout[-500:]} {proc.stderr[-1500:]}")
     return json.loads(lines[-1])
+
+
+def cpu_idle(seconds=1.0):
+    """Fraction of the machine's CPU time that was idle over the next `seconds`."""
+    def sample():
+        with open("/proc/stat") as f:
+            values = [int(v) for v in f.readline().split()[1:]]
+        return values[3] + values[4], sum(values)
+    idle0, total0 = sample()
+    time.sleep(seconds)
+    idle1, total1 = sample()
+    return (idle1 - idle0) / max(1, total1 - total0)
+
+
+def wait_quiet(threshold=0.85, max_wait=90):
+    """Waits (bounded) until other work on this shared machine leaves the cores idle; returns the idle fraction.
+
+    Other sessions build and test on the same two cores; a measurement taken during their compile is not one.
+    """
+    end = time.time() + max_wait
+    idle = cpu_idle()
+    while idle < threshold and time.time() < end:
+        idle = cpu_idle(2.0)
+    return round(idle, 3)
 
 
 def rss_kib(pid):

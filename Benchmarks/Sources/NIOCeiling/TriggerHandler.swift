@@ -70,6 +70,11 @@ struct Broadcaster: Sendable {
             WireFrameCodec.writeServerFrame(opcode: WireFrame.text, payload: payload, into: &encoded)
             let frame = encoded
             for registry in self.registries {
+                // One copy of the frame per event loop: every write retains the buffer's storage, and two cores
+                // bumping one reference count would share a cache line on every socket.
+                var perLoop = ByteBuffer()
+                perLoop.writeImmutableBuffer(frame)
+                let frame = perLoop
                 registry.eventLoop.execute {
                     for context in registry.value.sockets.values {
                         context.writeAndFlush(NIOAny(frame), promise: nil)

@@ -32,6 +32,8 @@ struct ChannelsScenario: AsyncParsableCommand {
         requests.rate = self.publishing.rate / Double(batch)
         requests.count = max(1, self.publishing.count / batch)
         let publisher = Publisher(group: group, target: self.common.target)
+        let serverCPUBefore = self.common.serverCPUSeconds()
+        let clientCPUBefore = ProcessProbe.ownCPUSeconds()
         let payload = self.publishing.payloadBytes
         let channelCount = self.channels
         let firstSend = await requests.publish(with: publisher, endpoint: "batch_events", deadline: deadline) { i in
@@ -52,6 +54,11 @@ struct ChannelsScenario: AsyncParsableCommand {
                 && sink.received.load(ordering: .relaxed) >= publisher.ok.load(ordering: .relaxed) * batch
         }
         try? await Task.sleep(for: .milliseconds(100))
+        let cpu = self.common.cpuMembers(
+            serverBefore: serverCPUBefore,
+            clientBefore: clientCPUBefore,
+            delivered: sink.received.load(ordering: .relaxed)
+        )
         let published = publisher.ok.load(ordering: .relaxed) * batch
         let received = sink.received.load(ordering: .relaxed)
         let duplicates = sink.duplicates.load(ordering: .relaxed)
@@ -75,7 +82,7 @@ struct ChannelsScenario: AsyncParsableCommand {
             ("elapsed_s", .double(window)),
             ("delivered_per_s", .double(window > 0 ? Double(received - duplicates) / window : 0)),
             ("latency_us", sink.histogram.summary),
-        ]
+        ] + cpu
         if let text = publisher.firstFailure.withLock({ $0 }) { line.append(("first_failure", .string(text))) }
         emit(line)
         await publisher.close()

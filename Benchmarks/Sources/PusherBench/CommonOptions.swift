@@ -46,6 +46,23 @@ struct CommonOptions: ParsableArguments {
         return members
     }
 
+    func serverCPUSeconds() -> Double? {
+        self.serverPID.flatMap { ProcessProbe.cpuSeconds(pid: $0) }
+    }
+
+    /// Server and client CPU used during a measured phase, in total and per delivered message.
+    func cpuMembers(serverBefore: Double?, clientBefore: Double, delivered: Int) -> [(String, JSONValue)] {
+        let client = ProcessProbe.ownCPUSeconds() - clientBefore
+        var members: [(String, JSONValue)] = [("client_cpu_s", .double(client))]
+        if let before = serverBefore, let after = self.serverCPUSeconds() {
+            members.append(("server_cpu_s", .double(after - before)))
+            members.append((
+                "server_cpu_us_per_message", delivered > 0 ? .double((after - before) * 1e6 / Double(delivered)) : .null
+            ))
+        }
+        return members
+    }
+
     func rssKiB() -> JSONValue {
         guard let pid = self.serverPID, let kib = ProcessProbe.residentKiB(pid: pid) else { return .null }
         return .int(kib)

@@ -65,6 +65,8 @@ struct FanoutScenario: AsyncParsableCommand {
         let rssConnected = self.common.rssKiB()
 
         let publisher = Publisher(group: group, target: self.common.target)
+        let serverCPUBefore = self.common.serverCPUSeconds()
+        let clientCPUBefore = ProcessProbe.ownCPUSeconds()
         let payload = self.publishing.payloadBytes
         let firstSend = await self.publishing.publish(with: publisher, endpoint: "events", deadline: deadline) { i in
             let data = PayloadProbe.makeData(timeMicros: MonotonicClock.nowMicros(), sequence: i, size: payload)
@@ -81,6 +83,11 @@ struct FanoutScenario: AsyncParsableCommand {
         }
         // A short quiet period catches duplicates that would arrive after the expected count.
         try? await Task.sleep(for: .milliseconds(100))
+        let cpu = self.common.cpuMembers(
+            serverBefore: serverCPUBefore,
+            clientBefore: clientCPUBefore,
+            delivered: sink.received.load(ordering: .relaxed)
+        )
         let published = publisher.ok.load(ordering: .relaxed)
         let received = sink.received.load(ordering: .relaxed)
         let duplicates = sink.duplicates.load(ordering: .relaxed)
@@ -106,6 +113,7 @@ struct FanoutScenario: AsyncParsableCommand {
             ("elapsed_s", .double(window)),
             ("delivered_per_s", .double(window > 0 ? Double(received - duplicates) / window : 0)),
             ("latency_us", sink.histogram.summary),
+        ] + cpu + [
             ("payload_bytes", .int(payload)),
             ("connect_s", .double(connectSeconds)),
             ("client_threads", .int(self.common.threads)),
