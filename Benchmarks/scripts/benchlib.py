@@ -96,8 +96,8 @@ def start_reverb(binary, workdir, port=0, extra=()):
     return Server(argv, os.path.join(workdir, "reverb.log"))
 
 
-def start_ceiling(bin_dir, workdir, threads=None):
-    argv = [os.path.join(bin_dir, "nio-ceiling"), "--port", "0"]
+def start_ceiling(bin_dir, workdir, threads=None, extra=()):
+    argv = [os.path.join(bin_dir, "nio-ceiling"), "--port", "0", *extra]
     if threads:
         argv += ["--threads", str(threads)]
     return Server(argv, os.path.join(workdir, "ceiling.log"))
@@ -186,3 +186,11 @@ def workdir():
 
 def log(*parts):
     print(*parts, file=sys.stderr, flush=True)
+
+
+def start_spec(spec, bin_dir, workdir):
+    """Starts a server from a spec: `ceiling`, `ceiling:--flag,--flag`, or a path to a reverb-tui binary."""
+    if spec == "ceiling" or spec.startswith("ceiling:"):
+        flags = [f for f in spec.partition(":")[2].split(",") if f]
+        return start_ceiling(bin_dir, workdir, extra=flags)
+    return start_reverb(os.path.abspath(spec), workdir)

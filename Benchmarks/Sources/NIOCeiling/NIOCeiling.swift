@@ -20,6 +20,8 @@ struct NIOCeiling: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind (0: any free port).") var port = 0
     @Option(help: "Event-loop threads (default: one per core).") var threads = System.coreCount
+    @Flag(name: .customLong("shared-frame"), help: "Write one frame buffer from every loop (A/B against per-loop copies).")
+    var sharedFrame = false
 
     func run() async throws {
         var limit = rlimit()
@@ -33,7 +35,7 @@ struct NIOCeiling: AsyncParsableCommand {
             boxes[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(SocketRegistry(), eventLoop: loop)
         }
         let registries = boxes
-        let broadcaster = Broadcaster(registries: Array(registries.values))
+        let broadcaster = Broadcaster(registries: Array(registries.values), sharedFrame: self.sharedFrame)
 
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: 1 << 20,

@@ -52,6 +52,8 @@ extension TriggerHandler: Sendable {}
 /// Writes one pre-encoded frame to every registered socket of every loop.
 struct Broadcaster: Sendable {
     let registries: [NIOLoopBoundBox<SocketRegistry>]
+    /// Share one frame buffer across all event loops instead of one copy per loop (for A/B measurements).
+    var sharedFrame = false
 
     /// Decodes the API body and broadcasts each event; false when the body is not an event or a batch.
     func broadcast(body: ByteBuffer) -> Bool {
@@ -72,8 +74,11 @@ struct Broadcaster: Sendable {
             for registry in self.registries {
                 // One copy of the frame per event loop: every write retains the buffer's storage, and two cores
                 // bumping one reference count would share a cache line on every socket.
-                var perLoop = ByteBuffer()
-                perLoop.writeImmutableBuffer(frame)
+                var perLoop = frame
+                if !self.sharedFrame {
+                    perLoop = ByteBuffer()
+                    perLoop.writeImmutableBuffer(frame)
+                }
                 let frame = perLoop
                 registry.eventLoop.execute {
                     for context in registry.value.sockets.values {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import BenchCore
 import NIOCore
@@ -39,11 +42,13 @@ struct ConnectScenario: AsyncParsableCommand {
                 role: .idle
             )
         }
+        let clientBefore = ProcessProbe.residentKiB(pid: getpid())
         let start = ContinuousClock.now
         let handles = await fleet.open(plans, deadline: self.common.deadline)
         let elapsed = seconds(ContinuousClock.now - start)
         try? await Task.sleep(for: .milliseconds(Int(self.settle * 1000)))
         let rssAfter = self.common.rssKiB()
+        let clientAfter = ProcessProbe.residentKiB(pid: getpid())
         let ready = sink.ready.load(ordering: .relaxed)
         let failures = self.connections - ready + sink.droppedAfterReady.load(ordering: .relaxed)
         var perConnection: JSONValue = .null
@@ -65,6 +70,11 @@ struct ConnectScenario: AsyncParsableCommand {
             ("server_rss_before_kib", rssBefore),
             ("server_rss_after_kib", rssAfter),
             ("server_rss_per_connection_bytes", perConnection),
+            // The client's own cost per socket: one NIO channel with one handler, no HTTP pipeline; a floor
+            // for what a NIO server's socket can cost.
+            ("client_rss_per_connection_bytes", clientBefore.flatMap { before in
+                clientAfter.map { ready > 0 ? .int(($0 - before) * 1024 / ready) : .null }
+            } ?? .null),
         ]
         if let first = sink.firstErrors.withLock({ $0.first }) { line.append(("first_error", .string(first))) }
         emit(line)
