@@ -194,3 +194,38 @@ def start_spec(spec, bin_dir, workdir):
         flags = [f for f in spec.partition(":")[2].split(",") if f]
         return start_ceiling(bin_dir, workdir, extra=flags)
     return start_reverb(os.path.abspath(spec), workdir)
+
+
+class ConsoleServer:
+    """reverb-tui with its console attached, inside a detached tmux session of 200x50 cells on a free port."""
+
+    def __init__(self, binary, workdir, timeout=30):
+        import shlex
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.host = "127.0.0.1"
+        config = write_config(os.path.join(workdir, "console.json"), port=self.port)
+        self.session = f"bench-console-{os.getpid()}-{self.port}"
+        command = f"{shlex.quote(binary)} --host 127.0.0.1 --config {shlex.quote(config)} --port {self.port}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.session, "-x", "200", "-y", "50", command], check=True)
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pane = self.pane()
+            self.stop()
+            raise RuntimeError(f"console server did not listen on {self.port}: {pane[-800:]}")
+        out = subprocess.run(["ss", "-Htlnp", f"sport = :{self.port}"], capture_output=True, text=True).stdout
+        self.pid = int(out.split("pid=", 1)[1].split(",", 1)[0]) if "pid=" in out else None
+
+    def pane(self):
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session], capture_output=True, text=True).stdout
+
+    def stop(self):
+        subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)

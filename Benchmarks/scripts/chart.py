@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draws fan-out latency percentiles against subscriber count as an SVG, from result lines (JSONL).
 
-Usage: chart.py RESULTS.jsonl OUT.svg [--title TEXT]
+Usage: chart.py OUT.svg RESULTS.jsonl [MORE.jsonl ...] [--title TEXT]
 Uses the `fanout` lines whose label ends in `sweep`; one solid line per percentile for reverb-tui and dashed
 lines for nio-ceiling when present. No third-party packages: the SVG is written by hand.
 """
@@ -13,10 +13,10 @@ import sys
 COLORS = {"p50": "#2b7bb9", "p95": "#e08a1e", "p99": "#c0392b", "max": "#7f8c8d"}
 
 
-def load(path):
+def load(paths):
     series = {}
-    with open(path) as f:
-        for line in f:
+    for line in (l for path in paths for l in open(path)):
+        if True:
             line = line.strip()
             if not line.startswith("{"):
                 continue
@@ -31,8 +31,8 @@ def load(path):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("results")
     p.add_argument("out")
+    p.add_argument("results", nargs="+")
     p.add_argument("--title", default="Fan-out latency vs subscribers (10 broadcasts/s, loopback, 2 cores)")
     a = p.parse_args()
     series = load(a.results)
@@ -40,10 +40,9 @@ def main():
         print("no sweep lines found", file=sys.stderr)
         return 1
     xs = sorted({n for s in series.values() for n in s})
-    ymax_us = max(v[k] for s in series.values() for v in s.values() for k in ("p50", "p95", "p99"))
-    ymax = max(1.0, ymax_us / 1000.0)
-    step = 10 ** math.floor(math.log10(ymax))
-    ytop = math.ceil(ymax / step) * step
+    values_ms = [v[k] / 1000 for s in series.values() for v in s.values() for k in ("p50", "p95", "p99")]
+    ybottom = 10 ** math.floor(math.log10(max(0.1, min(values_ms))))
+    ytop = 10 ** math.ceil(math.log10(max(values_ms)))
     W, H, L, R, T, B = 760, 440, 70, 170, 50, 60
     pw, ph = W - L - R, H - T - B
 
@@ -52,13 +51,18 @@ def main():
         return L + (0.5 if hi == lo else (math.log10(n) - lo) / (hi - lo)) * pw
 
     def py(ms):
-        return T + ph - ms / ytop * ph
+        lo, hi = math.log10(ybottom), math.log10(ytop)
+        return T + ph - (math.log10(max(ms, ybottom)) - lo) / (hi - lo) * ph
 
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
            f'<rect width="{W}" height="{H}" fill="white"/>',
            f'<text x="{W / 2}" y="24" text-anchor="middle" font-size="14">{a.title}</text>']
-    for i in range(6):
-        v = ytop * i / 5
+    decade = ybottom
+    ticks = []
+    while decade <= ytop * 1.0001:
+        ticks.append(decade)
+        decade *= 10
+    for v in ticks:
         y = py(v)
         out.append(f'<line x1="{L}" y1="{y:.1f}" x2="{L + pw}" y2="{y:.1f}" stroke="#ddd"/>')
         out.append(f'<text x="{L - 8}" y="{y + 4:.1f}" text-anchor="end">{v:g}</text>')
@@ -67,9 +71,13 @@ def main():
         out.append(f'<line x1="{x:.1f}" y1="{T}" x2="{x:.1f}" y2="{T + ph}" stroke="#eee"/>')
         out.append(f'<text x="{x:.1f}" y="{T + ph + 18}" text-anchor="middle">{n:,}</text>')
     out.append(f'<rect x="{L}" y="{T}" width="{pw}" height="{ph}" fill="none" stroke="#333"/>')
+    if ybottom <= 10 <= ytop:
+        out.append(f'<line x1="{L}" y1="{py(10):.1f}" x2="{L + pw}" y2="{py(10):.1f}" stroke="#27ae60" '
+                   'stroke-width="1.5" stroke-dasharray="2 3"/>')
+        out.append(f'<text x="{L + 6}" y="{py(10) - 5:.1f}" fill="#27ae60">p99 target 10 ms</text>')
     out.append(f'<text x="{L + pw / 2}" y="{H - 18}" text-anchor="middle">subscribers on one channel (log scale)</text>')
     out.append(f'<text x="18" y="{T + ph / 2}" text-anchor="middle" transform="rotate(-90 18 {T + ph / 2})">'
-               'end-to-end latency (ms)</text>')
+               'end-to-end latency (ms, log scale)</text>')
     legend_y = T + 10
     for server, dash in (("reverb-tui", ""), ("nio-ceiling", ' stroke-dasharray="6 4"')):
         if server not in series:

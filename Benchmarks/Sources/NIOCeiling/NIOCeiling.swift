@@ -22,6 +22,11 @@ struct NIOCeiling: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).") var threads = System.coreCount
     @Flag(name: .customLong("shared-frame"), help: "Write one frame buffer from every loop (A/B against per-loop copies).")
     var sharedFrame = false
+    @Option(
+        name: .customLong("recv-buffer-initial"),
+        help: "Initial receive-buffer size per socket (NIO's default is 2048; each channel keeps its buffer)."
+    )
+    var recvBufferInitial: Int?
 
     func run() async throws {
         var limit = rlimit()
@@ -49,7 +54,14 @@ struct NIOCeiling: AsyncParsableCommand {
                 }
             }
         )
-        let server = try await ServerBootstrap(group: group)
+        var bootstrap = ServerBootstrap(group: group)
+        if let initial = self.recvBufferInitial {
+            bootstrap = bootstrap.childChannelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: initial, maximum: 65_536)
+            )
+        }
+        let server = try await bootstrap
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
