@@ -229,3 +229,20 @@ class ConsoleServer:
 
     def stop(self):
         subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)
+
+
+def api_get(host, port, path, app=APP, timeout=10):
+    """A signed GET on the Pusher HTTP API (PROTOCOL.md §6.2); returns the decoded JSON body or {}."""
+    import hashlib
+    import hmac
+    import http.client
+    query = f"auth_key={app['key']}&auth_timestamp={int(time.time())}&auth_version=1.0"
+    signature = hmac.new(app["secret"].encode(), f"GET\n{path}\n{query}".encode(), hashlib.sha256).hexdigest()
+    try:
+        connection = http.client.HTTPConnection(host, port, timeout=timeout)
+        connection.request("GET", f"{path}?{query}&auth_signature={signature}")
+        body = connection.getresponse().read()
+        connection.close()
+        return json.loads(body or b"{}")
+    except (OSError, ValueError):
+        return {}
