@@ -22,6 +22,8 @@ struct NIOCeiling: AsyncParsableCommand {
     @Option(help: "Event-loop threads (default: one per core).") var threads = System.coreCount
     @Flag(name: .customLong("shared-frame"), help: "Write one frame buffer from every loop (A/B against per-loop copies).")
     var sharedFrame = false
+    @Flag(name: .customLong("two-pass"), help: "Write to every socket, then flush every socket (A/B against writeAndFlush).")
+    var twoPass = false
     @Option(
         name: .customLong("recv-buffer-initial"),
         help: "Initial receive-buffer size per socket (NIO's default is 2048; each channel keeps its buffer)."
@@ -40,7 +42,11 @@ struct NIOCeiling: AsyncParsableCommand {
             boxes[ObjectIdentifier(loop)] = NIOLoopBoundBox.makeBoxSendingValue(SocketRegistry(), eventLoop: loop)
         }
         let registries = boxes
-        let broadcaster = Broadcaster(registries: Array(registries.values), sharedFrame: self.sharedFrame)
+        let broadcaster = Broadcaster(
+            registries: Array(registries.values),
+            sharedFrame: self.sharedFrame,
+            twoPass: self.twoPass
+        )
 
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: 1 << 20,

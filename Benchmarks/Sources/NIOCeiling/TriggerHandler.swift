@@ -54,6 +54,9 @@ struct Broadcaster: Sendable {
     let registries: [NIOLoopBoundBox<SocketRegistry>]
     /// Share one frame buffer across all event loops instead of one copy per loop (for A/B measurements).
     var sharedFrame = false
+    /// Write to every socket first and flush them all afterwards, as reverb-tui's `BroadcastWriter` does,
+    /// instead of one `writeAndFlush` per socket (for A/B measurements).
+    var twoPass = false
 
     /// Decodes the API body and broadcasts each event; false when the body is not an event or a batch.
     func broadcast(body: ByteBuffer) -> Bool {
@@ -80,9 +83,15 @@ struct Broadcaster: Sendable {
                     perLoop.writeImmutableBuffer(frame)
                 }
                 let frame = perLoop
+                let twoPass = self.twoPass
                 registry.eventLoop.execute {
-                    for context in registry.value.sockets.values {
-                        context.writeAndFlush(NIOAny(frame), promise: nil)
+                    if twoPass {
+                        for context in registry.value.sockets.values { context.write(NIOAny(frame), promise: nil) }
+                        for context in registry.value.sockets.values { context.flush() }
+                    } else {
+                        for context in registry.value.sockets.values {
+                            context.writeAndFlush(NIOAny(frame), promise: nil)
+                        }
                     }
                 }
             }
