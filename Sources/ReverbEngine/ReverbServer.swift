@@ -68,8 +68,9 @@ public final class ReverbServer: Service, Sendable {
 
     // MARK: Observation
 
-    public func snapshot() -> EngineSnapshot {
-        engine.snapshot(listeningAddress: listeningAddress, fileLimit: openFileLimit)
+    /// The engine's state now. Without connection rows it stays cheap with tens of thousands of sockets.
+    public func snapshot(includingConnections: Bool = true) -> EngineSnapshot {
+        engine.snapshot(listeningAddress: listeningAddress, fileLimit: openFileLimit, includingConnections: includingConnections)
     }
 
     /// Starts recording engine events into a new ring of `capacity` rows. Nothing is recorded without observers.

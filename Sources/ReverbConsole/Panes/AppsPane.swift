@@ -22,14 +22,14 @@ public struct AppsPane: Pane {
         )
         table.draw(into: &grid, rect: inner) { index in
             if index == 0 {
-                let connections = model.apps.reduce(0) { $0 + $1.connections.count }
+                let connections = model.apps.reduce(0) { $0 + $1.connectionCount }
                 let channels = model.apps.reduce(0) { $0 + $1.channels.count }
                 let rate = model.rates.messagesIn + model.rates.messagesOut
                 return (["all", "", String(connections), String(channels), DisplayFormat.rate(rate)], nil)
             }
             let app = model.apps[index - 1]
             return ([
-                app.id, app.key, String(app.connections.count), String(app.channels.count),
+                app.id, app.key, String(app.connectionCount), String(app.channels.count),
                 DisplayFormat.rate(model.rates.appMessages[app.id] ?? 0),
             ], nil)
         }

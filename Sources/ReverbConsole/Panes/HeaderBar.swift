@@ -10,7 +10,7 @@ public struct HeaderBar: Pane {
         guard !rect.isEmpty else { return }
         let snapshot = model.snapshot
         let traffic: [Meter] = [
-            Meter("conns", String(model.connections.count)),
+            Meter("conns", String(model.connectionCount)),
             Meter("channels", String(model.channels.count)),
             Meter("presence", String(model.presenceUserCount)),
             Meter("in", DisplayFormat.rate(model.rates.messagesIn) + "/s"),

@@ -55,6 +55,11 @@ public struct ConsoleModel: Sendable {
             connections.isEmpty ? nil : connections[Self.clamp(state.cursor(.connections), count: connections.count)]
     }
 
+    /// Open connections in scope (the connection rows may be older than this count on a large server).
+    public var connectionCount: Int {
+        (selectedApp.map { [$0] } ?? apps).reduce(0) { $0 + $1.connectionCount }
+    }
+
     /// Presence members shown in the presence pane, by user id so rows keep their place between frames.
     public let members: [MemberSnapshot]
 

@@ -60,18 +60,22 @@ public struct EngineCounters: Sendable, Hashable {
 public struct AppSnapshot: Sendable, Hashable {
     public var id: String
     public var key: String
+    /// Open connections, whether or not `connections` lists them.
+    public var connectionCount: Int
+    /// One row per connection; empty in a snapshot taken without connection rows.
     public var connections: [ConnectionSnapshot]
     public var channels: [ChannelSnapshot]
     public var messagesIn: Int
     public var messagesOut: Int
 
     public init(
-        id: String, key: String, connections: [ConnectionSnapshot] = [], channels: [ChannelSnapshot] = [],
-        messagesIn: Int = 0, messagesOut: Int = 0
+        id: String, key: String, connections: [ConnectionSnapshot] = [], connectionCount: Int? = nil,
+        channels: [ChannelSnapshot] = [], messagesIn: Int = 0, messagesOut: Int = 0
     ) {
         self.id = id
         self.key = key
         self.connections = connections
+        self.connectionCount = connectionCount ?? connections.count
         self.channels = channels
         self.messagesIn = messagesIn
         self.messagesOut = messagesOut

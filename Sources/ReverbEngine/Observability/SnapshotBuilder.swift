@@ -4,9 +4,13 @@ import Foundation
 extension Engine {
     /// Copies a summary of every app under each app's lock in turn (never two locks at once), and sorts the
     /// rows after letting go.
-    func snapshot(listeningAddress: String, fileLimit: Int) -> EngineSnapshot {
+    /// Without connection rows (`includingConnections: false`) a snapshot costs little however many sockets are
+    /// open: counts and totals only.
+    func snapshot(listeningAddress: String, fileLimit: Int, includingConnections: Bool = true) -> EngineSnapshot {
         let apps = directory.all.map { app in
-            registry(for: app).withState { state in AppSnapshot(app: app, state: state) }.sortedForDisplay()
+            registry(for: app).withState { state in
+                AppSnapshot(app: app, state: state, includingConnections: includingConnections)
+            }.sortedForDisplay()
         }
         return EngineSnapshot(
             takenAt: Date(), startedAt: startedAt, listeningAddress: listeningAddress,
@@ -17,18 +21,21 @@ extension Engine {
 }
 
 extension AppSnapshot {
-    init(app: Application, state: AppRegistry) {
+    init(app: Application, state: AppRegistry, includingConnections: Bool) {
         var messagesIn = 0
         var messagesOut = 0
-        let connections = state.connections.values.map { connection in
+        var connections: [ConnectionSnapshot] = []
+        if includingConnections { connections.reserveCapacity(state.connectionCount) }
+        for connection in state.connections.values {
             let handle = connection.handle
             let sent = handle.messagesOut.load(ordering: .relaxed)
             let received = handle.messagesIn.load(ordering: .relaxed)
             messagesIn += received
             messagesOut += sent
-            return ConnectionSnapshot(
+            guard includingConnections else { continue }
+            connections.append(ConnectionSnapshot(
                 socketID: handle.socketID, appID: app.id, origin: handle.origin, channels: Array(connection.channels),
-                connectedAt: handle.connectedAt, lastSeenAt: handle.lastSeenAt, messagesIn: received, messagesOut: sent)
+                connectedAt: handle.connectedAt, lastSeenAt: handle.lastSeenAt, messagesIn: received, messagesOut: sent))
         }
         let channels = state.channels.values.map { channel in
             ChannelSnapshot(
@@ -39,8 +46,8 @@ extension AppSnapshot {
                 occupiedSince: channel.occupiedSince, lastEventName: channel.lastEventName, lastEventAt: channel.lastEventAt)
         }
         self.init(
-            id: app.id, key: app.key, connections: connections, channels: channels, messagesIn: messagesIn,
-            messagesOut: messagesOut)
+            id: app.id, key: app.key, connections: connections, connectionCount: state.connectionCount,
+            channels: channels, messagesIn: messagesIn, messagesOut: messagesOut)
     }
 
     /// Connections oldest first (ties by socket id), channels by name.

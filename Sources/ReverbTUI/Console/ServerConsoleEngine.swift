@@ -5,8 +5,8 @@ import ReverbEngine
 struct ServerConsoleEngine: ConsoleEngine {
     let server: ReverbServer
 
-    func snapshot() -> EngineSnapshot {
-        server.snapshot()
+    func snapshot(includingConnections: Bool) -> EngineSnapshot {
+        server.snapshot(includingConnections: includingConnections)
     }
 
     func publish(appID: String, channel: String, event: String, data: String) throws -> Int {

@@ -9,9 +9,13 @@ import ReverbEngine
 /// The engine never waits on it: it only reads snapshots and drains a lossy ring.
 final class TerminalLoop {
     private static let tickMilliseconds = 100
-    /// How often to ask for a snapshot: each one briefly takes every app's lock and copies its
-    /// connections, so the console asks four times a second rather than every tick (DESIGN §2 A).
+    /// How often to ask for a snapshot: each one briefly takes every app's lock, so the console asks four
+    /// times a second rather than every tick (DESIGN §2 A).
     private static let snapshotInterval: Duration = .milliseconds(250)
+    /// Copying one row per connection is the costly part of a snapshot; past this many connections the rows
+    /// are refreshed only every `largeServerRowInterval`, the counts still four times a second.
+    private static let largeServerConnections = 2_000
+    private static let largeServerRowInterval: Duration = .seconds(2)
     private static let flashLifetime: Duration = .seconds(6)
     /// Keys handled per tick before drawing, so a paste cannot starve the frame.
     private static let keysPerTick = 64
@@ -36,6 +40,8 @@ final class TerminalLoop {
     private var snapshot = EngineSnapshot()
     /// When `snapshot` was taken; nil asks for a fresh one on the next tick (after an engine command).
     private var snapshotTakenAt: ContinuousClock.Instant?
+    /// When connection rows were last copied; nil asks for them on the next snapshot.
+    private var rowsTakenAt: ContinuousClock.Instant?
 
     init(engine: any ConsoleEngine, events: EventRing, options: ConsoleOptions, logger: Logger) {
         self.engine = engine
@@ -104,6 +110,7 @@ final class TerminalLoop {
         case .run(let command):
             state.flash = runner.run(command)
             snapshotTakenAt = nil
+            rowsTakenAt = nil
         case .exportStream:
             let rows = state.stream.visibleRows()
             do {
@@ -124,11 +131,22 @@ final class TerminalLoop {
         return true
     }
 
-    /// Takes a new snapshot when the last one is older than `snapshotInterval` or a command made it stale.
+    /// Takes a new snapshot when the last one is older than `snapshotInterval` or a command made it stale. On a
+    /// large server the connection rows come every `largeServerRowInterval`; in between the last rows are kept.
     private func refreshSnapshot() {
         let now = ContinuousClock.now
         if let takenAt = snapshotTakenAt, now - takenAt < Self.snapshotInterval { return }
-        snapshot = engine.snapshot()
+        let connectionCount = snapshot.apps.reduce(0) { $0 + $1.connectionCount }
+        let rowsDue =
+            connectionCount < Self.largeServerConnections || rowsTakenAt.map { now - $0 >= Self.largeServerRowInterval } ?? true
+        var fresh = engine.snapshot(includingConnections: rowsDue)
+        if rowsDue {
+            rowsTakenAt = now
+        } else {
+            let previousRows = Dictionary(snapshot.apps.map { ($0.id, $0.connections) }, uniquingKeysWith: { first, _ in first })
+            for index in fresh.apps.indices { fresh.apps[index].connections = previousRows[fresh.apps[index].id] ?? [] }
+        }
+        snapshot = fresh
         snapshotTakenAt = now
         rates.observe(snapshot)
     }

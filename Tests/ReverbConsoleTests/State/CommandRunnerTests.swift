@@ -18,7 +18,7 @@ final class FakeEngine: ConsoleEngine {
         self.knownSocket = knownSocket
     }
 
-    func snapshot() -> EngineSnapshot { Fixtures.snapshot }
+    func snapshot(includingConnections: Bool) -> EngineSnapshot { Fixtures.snapshot }
 
     func publish(appID: String, channel: String, event: String, data: String) throws -> Int {
         calls.withLock { $0.append("publish \(appID) \(channel) \(event) \(data)") }

@@ -231,6 +231,21 @@ struct CommandTests {
         #expect(ring.drain().isEmpty)
     }
 
+    @Test("a snapshot without connection rows still counts connections, channels and members")
+    func lightSnapshot() async throws {
+        let server = try await TestServer.start()
+        defer { Task { await server.stop() } }
+        let a = try await server.connect()
+        _ = try await server.connect()
+        _ = try await a.subscribe("presence-x", channelData: #"{"user_id":1}"#)
+        let full = try #require(server.server.snapshot().apps.first { $0.id == Fixtures.main.id })
+        let light = try #require(server.server.snapshot(includingConnections: false).apps.first { $0.id == Fixtures.main.id })
+        #expect(full.connections.count == 2 && full.connectionCount == 2)
+        #expect(light.connections.isEmpty && light.connectionCount == 2)
+        #expect(light.channels == full.channels)
+        #expect(light.channels.first?.members.map(\.userID) == ["1"])
+    }
+
     @Test("a full ring drops the oldest rows and counts them")
     func ringDrops() {
         let ring = EventRing(capacity: 2)
