@@ -17,6 +17,9 @@ final class TerminalLoop {
     private static let largeServerConnections = 2_000
     private static let largeServerRowInterval: Duration = .seconds(2)
     private static let flashLifetime: Duration = .seconds(6)
+    /// Without keys or a resize, frames are drawn at most this often: live data changes no faster than the
+    /// snapshots, and every frame the console skips is CPU the event loops keep.
+    private static let idleFrameInterval: Duration = .milliseconds(250)
     /// Keys handled per tick before drawing, so a paste cannot starve the frame.
     private static let keysPerTick = 64
 
@@ -42,6 +45,9 @@ final class TerminalLoop {
     private var snapshotTakenAt: ContinuousClock.Instant?
     /// When connection rows were last copied; nil asks for them on the next snapshot.
     private var rowsTakenAt: ContinuousClock.Instant?
+    /// When the last frame was drawn, and at what size.
+    private var drawnAt: ContinuousClock.Instant?
+    private var drawnSize: (width: Int, height: Int) = (0, 0)
 
     init(engine: any ConsoleEngine, events: EventRing, options: ConsoleOptions, logger: Logger) {
         self.engine = engine
@@ -93,6 +99,11 @@ final class TerminalLoop {
                 if !perform(effect, screen: screen) { return }
             }
             expireFlash()
+            let now = ContinuousClock.now
+            let resized = drawnSize != (size.width, size.height)
+            if keys.isEmpty, !resized, let drawnAt, now - drawnAt < Self.idleFrameInterval { continue }
+            drawnAt = now
+            drawnSize = (size.width, size.height)
             let model = ConsoleModel(snapshot: snapshot, state: state, rates: rates.current, rateHistory: rates.history)
             grid.reset(width: size.width, height: size.height)
             renderer.render(model, state, into: &grid)
