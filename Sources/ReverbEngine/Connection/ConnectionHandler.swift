@@ -33,32 +33,30 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        guard let app else {
-            // Unknown key: Reverb's 4001, then a close frame so pusher-js does not retry (Part A §2).
-            closing = true
-            sendFrame(.text, ServerMessage.error(.applicationDoesNotExist), context: context, flush: false)
-            closeWith(code: PusherError.applicationDoesNotExist.code, reason: PusherError.applicationDoesNotExist.message, context: context)
-            return
-        }
+        // Unknown key: Reverb's 4001, then a close frame so pusher-js does not retry (Part A §2).
+        guard let app else { return refuse(with: .applicationDoesNotExist, context: context) }
         let encoder = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
         let handle = ConnectionHandle(
             socketID: SocketID.random(), app: app, origin: origin, channel: context.channel, frameOutput: encoder)
         do {
             try engine.open(handle)
         } catch {
-            closing = true
             engine.events.emit {
                 EngineEvent(kind: .error, appID: app.id, socketID: handle.socketID, code: error.code, detail: error.message)
             }
-            sendFrame(.text, ServerMessage.error(error), context: context, flush: false)
-            closeWith(code: error.code, reason: error.message, context: context)
-            return
+            return refuse(with: error, context: context)
         }
         self.handle = handle
         engine.reply(
             ServerMessage.connectionEstablished(socketID: handle.socketID, activityTimeout: app.activityTimeout),
             event: "pusher:connection_established", to: handle)
         scheduleKeepAlive(context: context)
+    }
+
+    /// Turns a socket away before it is registered: `pusher:error`, then a close frame with the same code.
+    private func refuse(with error: PusherError, context: ChannelHandlerContext) {
+        sendFrame(.text, ServerMessage.error(error), context: context, flush: false)
+        closeWith(code: error.code, reason: error.message, context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
