@@ -59,30 +59,17 @@ struct ChannelsScenario: AsyncParsableCommand {
             clientBefore: clientCPUBefore,
             delivered: sink.received.load(ordering: .relaxed)
         )
-        let published = publisher.ok.load(ordering: .relaxed) * batch
-        let received = sink.received.load(ordering: .relaxed)
-        let duplicates = sink.duplicates.load(ordering: .relaxed)
-        let lost = max(0, published - (received - duplicates))
-        let last = sink.lastReceiveMicros.load(ordering: .relaxed)
-        let window = last > firstSend ? Double(last - firstSend) / 1e6 : 0
-        let failures = (self.channels - ready) + publisher.failed.load(ordering: .relaxed)
-            + sink.droppedAfterReady.load(ordering: .relaxed)
+        let tally = DeliveryTally(
+            publisher: publisher, sink: sink, expectedPerPublish: 1, publishedPerRequest: batch,
+            missingSockets: self.channels - ready, firstSend: firstSend)
         var line = self.common.header(scenario: "channels")
         line += [
-            ("ok", .bool(failures == 0 && lost == 0 && duplicates == 0 && published > 0)),
+            ("ok", .bool(tally.ok)),
             ("channels", .int(ready)),
             ("rate_per_s", .double(self.publishing.rate)),
             ("batch", .int(batch)),
-            ("published", .int(published)),
-            ("expected", .int(published)),
-            ("delivered", .int(received - duplicates)),
-            ("lost", .int(lost)),
-            ("duplicates", .int(duplicates)),
-            ("failures", .int(failures)),
-            ("elapsed_s", .double(window)),
-            ("delivered_per_s", .double(window > 0 ? Double(received - duplicates) / window : 0)),
-            ("latency_us", sink.histogram.summary),
-        ] + cpu
+            ("published", .int(tally.published)),
+        ] + tally.members(latency: sink.histogram.summary) + cpu
         if let text = publisher.firstFailure.withLock({ $0 }) { line.append(("first_failure", .string(text))) }
         emit(line)
         await publisher.close()

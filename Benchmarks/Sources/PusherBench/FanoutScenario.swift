@@ -88,32 +88,18 @@ struct FanoutScenario: AsyncParsableCommand {
             clientBefore: clientCPUBefore,
             delivered: sink.received.load(ordering: .relaxed)
         )
-        let published = publisher.ok.load(ordering: .relaxed)
-        let received = sink.received.load(ordering: .relaxed)
-        let duplicates = sink.duplicates.load(ordering: .relaxed)
-        let expected = published * ready
-        let lost = max(0, expected - (received - duplicates))
-        let last = sink.lastReceiveMicros.load(ordering: .relaxed)
-        let window = last > firstSend ? Double(last - firstSend) / 1e6 : 0
-        let failures = (self.subscribers - ready) + publisher.failed.load(ordering: .relaxed)
-            + sink.droppedAfterReady.load(ordering: .relaxed)
+        let tally = DeliveryTally(
+            publisher: publisher, sink: sink, expectedPerPublish: ready, missingSockets: self.subscribers - ready,
+            firstSend: firstSend)
         var line = self.common.header(scenario: "fanout")
         line += [
-            ("ok", .bool(failures == 0 && lost == 0 && duplicates == 0 && published > 0)),
+            ("ok", .bool(tally.ok)),
             ("subscribers", .int(ready)),
             ("rate_per_s", .double(self.publishing.rate)),
             ("broadcasts", .int(self.publishing.plannedCount)),
-            ("published", .int(published)),
+            ("published", .int(tally.published)),
             ("publish_failures", .int(publisher.failed.load(ordering: .relaxed))),
-            ("expected", .int(expected)),
-            ("delivered", .int(received - duplicates)),
-            ("lost", .int(lost)),
-            ("duplicates", .int(duplicates)),
-            ("failures", .int(failures)),
-            ("elapsed_s", .double(window)),
-            ("delivered_per_s", .double(window > 0 ? Double(received - duplicates) / window : 0)),
-            ("latency_us", sink.histogram.summary),
-        ] + cpu + [
+        ] + tally.members(latency: sink.histogram.summary) + cpu + [
             ("payload_bytes", .int(payload)),
             ("connect_s", .double(connectSeconds)),
             ("client_threads", .int(self.common.threads)),
