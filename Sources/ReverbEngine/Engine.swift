@@ -154,7 +154,7 @@ final class Engine: Sendable {
         case .some(.none): reply(ServerMessage.cacheMiss(channel: channel), event: "pusher:cache_miss", channel: channel, to: handle)
         case .none: break
         }
-        if !outcome.memberAddedRecipients.isEmpty, let memberData {
+        if let memberData {
             BroadcastWriter.write(
                 ServerMessage.memberAdded(channel: channel, channelData: memberData), to: outcome.memberAddedRecipients)
         }

@@ -20,7 +20,7 @@ public enum StreamCategory: String, CaseIterable, Hashable, Sendable {
         case .subscribed, .unsubscribed: self = .subscription
         case .channelOccupied, .channelVacated: self = .occupancy
         case .memberAdded, .memberRemoved: self = .member
-        case .apiMessage, .broadcast: self = .api
+        case .apiMessage: self = .api
         case .clientEvent: self = .client
         case .messageReceived, .messageSent: self = .message
         case .error: self = .error

@@ -17,8 +17,6 @@ struct InfoAttributes {
             }
         }
     }
-
-    var isEmpty: Bool { !userCount && !subscriptionCount && !cache }
 }
 
 extension AppRegistry {

@@ -10,7 +10,7 @@ struct SubscribeOutcome {
     /// True when a presence user who was not on the channel joined.
     var userJoined = false
     /// When a new presence user joined: who must hear `member_added`.
-    var memberAddedRecipients: [ConnectionHandle] = []
+    var memberAddedRecipients: [FanoutGroup] = []
     /// For cache channels: `.some(payload)` to replay, `.some(nil)` for `pusher:cache_miss`.
     var cache: ByteBuffer??
 }
@@ -20,7 +20,7 @@ struct Departure {
     var channel: String
     var vacated: Bool
     /// When a presence user's last socket left: the user and who must hear `member_removed`.
-    var memberRemoved: (userID: JSONValue, recipients: [ConnectionHandle])?
+    var memberRemoved: (userID: JSONValue, recipients: [FanoutGroup])?
 }
 
 /// All sockets and channels of one app, with reverse indexes so that a disconnect costs in proportion to
@@ -75,7 +75,7 @@ struct AppRegistry {
                 let info = channelData?["user_info"]
                 if channel.roster.join(userID: userID, userInfo: info), !rejoins {
                     outcome.userJoined = true
-                    outcome.memberAddedRecipients = channel.handles().filter { $0.socketID != handle.socketID }
+                    outcome.memberAddedRecipients = channel.fanout().map { $0.excluding(socketID: handle.socketID) }
                 }
                 userSockets[key, default: [:]][handle.socketID, default: 0] += 1
             }
@@ -96,7 +96,7 @@ struct AppRegistry {
         connections[socketID]?.channels.remove(name)
         var departure = Departure(channel: name, vacated: channel.isEmpty)
         if let userID = removed.userID, leaveRoster(&channel, userID: userID, socketID: socketID) {
-            departure.memberRemoved = (userID, channel.handles())
+            departure.memberRemoved = (userID, channel.fanout())
         }
         if !channel.isEmpty { channels[name] = channel }
         return departure

@@ -14,7 +14,6 @@ struct ChannelState: Sendable {
     let kind: ChannelKind
     let occupiedSince: Date
     private(set) var subscribers: [String: Subscriber] = [:]
-    private var handleList: [ConnectionHandle]?
     private var fanoutGroups: [FanoutGroup]?
     var roster = PresenceRoster()
     var cachedPayload: ByteBuffer?
@@ -30,31 +29,21 @@ struct ChannelState: Sendable {
     var isEmpty: Bool { subscribers.isEmpty }
 
     mutating func add(_ subscriber: Subscriber) -> Subscriber? {
-        handleList = nil
         fanoutGroups = nil
         return subscribers.updateValue(subscriber, forKey: subscriber.handle.socketID)
     }
 
     mutating func remove(socketID: String) -> Subscriber? {
         guard let removed = subscribers.removeValue(forKey: socketID) else { return nil }
-        handleList = nil
         fanoutGroups = nil
         return removed
-    }
-
-    /// Every subscriber's handle; built once per membership change and shared by broadcasts after that.
-    mutating func handles() -> [ConnectionHandle] {
-        if let handleList { return handleList }
-        let list = subscribers.values.map(\.handle)
-        handleList = list
-        return list
     }
 
     /// The subscribers already split by event loop; built once per membership change, so a broadcast only
     /// retains the arrays.
     mutating func fanout() -> [FanoutGroup] {
         if let fanoutGroups { return fanoutGroups }
-        let groups = FanoutGroup.partition(handles())
+        let groups = FanoutGroup.partition(subscribers.values.map(\.handle))
         fanoutGroups = groups
         return groups
     }

@@ -60,7 +60,7 @@ public enum ConfigurationLoader {
             }
             try apply(value, &configuration, &appFields)
         }
-        try applyAppFields(appFields, to: &configuration, fromFile: flags.configFile != nil)
+        try applyAppFields(appFields, to: &configuration)
         try applyFlags(flags, to: &configuration)
 
         let usesDevelopmentApp = configuration.apps.isEmpty
@@ -76,7 +76,7 @@ public enum ConfigurationLoader {
 
     /// `REVERB_APP_*` describe the first app (Laravel's `config/reverb.php` reads them for its one app).
     private static func applyAppFields(
-        _ fields: EnvironmentKeys.AppFields, to configuration: inout ServerConfiguration, fromFile: Bool
+        _ fields: EnvironmentKeys.AppFields, to configuration: inout ServerConfiguration
     ) throws(ConfigurationError) {
         guard !fields.isEmpty else { return }
         if let first = configuration.apps.first {

@@ -14,7 +14,6 @@ public struct EngineEvent: Sendable, Hashable {
         case memberRemoved = "member_removed"
         case messageReceived = "received"
         case messageSent = "sent"
-        case broadcast = "broadcast"
         case apiMessage = "api_message"
         case clientEvent = "client_event"
         case error = "error"

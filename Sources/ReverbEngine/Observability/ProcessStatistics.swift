@@ -29,11 +29,4 @@ public enum ProcessStatistics {
         }
         return Int(clamping: limit.rlim_cur)
     }
-
-    /// The current soft open-file limit.
-    public static func openFileLimit() -> Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
-        return Int(clamping: limit.rlim_cur)
-    }
 }

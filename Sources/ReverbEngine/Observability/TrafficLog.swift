@@ -51,7 +51,7 @@ public struct TrafficLog: Service {
         case .channelVacated: text = line("Channel Vacated", event.channel ?? "", width: width)
         case .memberAdded: text = line("Member Added", "\(event.channel ?? "") \(event.detail ?? "")", width: width)
         case .memberRemoved: text = line("Member Removed", "\(event.channel ?? "") \(event.detail ?? "")", width: width)
-        case .broadcast, .apiMessage, .clientEvent: text = line("Broadcasting To", event.channel ?? "", width: width)
+        case .apiMessage, .clientEvent: text = line("Broadcasting To", event.channel ?? "", width: width)
         case .ping: text = line("Connection Pinged", socket, width: width)
         case .prune: text = line("Connection Pruned", socket, width: width)
         case .error:

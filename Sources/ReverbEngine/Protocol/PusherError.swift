@@ -10,14 +10,6 @@ public struct PusherError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(code) \(message)" }
 
-    /// Fatal errors end the connection: after the `pusher:error` the socket gets a close frame with `code`.
-    public var isFatal: Bool {
-        switch self {
-        case .applicationDoesNotExist, .overQuota, .originNotAllowed, .pongNotReceived: return true
-        default: return false
-        }
-    }
-
     public static let applicationDoesNotExist = PusherError(code: 4001, message: "Application does not exist")
     public static let overQuota = PusherError(code: 4004, message: "Application is over connection quota")
     public static let originNotAllowed = PusherError(code: 4009, message: "Origin not allowed")

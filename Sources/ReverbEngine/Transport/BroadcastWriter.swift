@@ -5,10 +5,6 @@ import Synchronization
 /// Writes one encoded message to many connections: the whole frame encoded once, the same buffer written to
 /// every subscriber below its WebSocket encoder, one task and one flush round per event loop.
 enum BroadcastWriter {
-    static func write(_ payload: ByteBuffer, to handles: [ConnectionHandle]) {
-        write(payload, to: FanoutGroup.partition(handles))
-    }
-
     static func write(_ payload: ByteBuffer, to groups: [FanoutGroup]) {
         let total = groups.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }

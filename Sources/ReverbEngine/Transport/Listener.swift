@@ -13,22 +13,27 @@ enum Listener {
         let sslContext = try configuration.tls.map(makeSSLContext)
         let router = APIRouter(engine: engine)
         let socketPrefix = configuration.routePrefix + "/app/"
+        /// The app key of a socket route (`{prefix}/app/{key}`, query ignored), nil for any other path.
+        @Sendable func socketKey(_ uri: String) -> String? {
+            let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+            guard path.hasPrefix(socketPrefix) else { return nil }
+            let key = path.dropFirst(socketPrefix.count)
+            guard !key.isEmpty, !key.contains("/") else { return nil }
+            return HTTPRequest.percentDecode(String(key), plusIsSpace: false)
+        }
         let maxFrameSize = max(configuration.apps.map(\.maxMessageSize).max() ?? 0, 1 << 16)
 
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: maxFrameSize, automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
-                let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-                guard path.hasPrefix(socketPrefix), !path.dropFirst(socketPrefix.count).contains("/"),
-                    path.count > socketPrefix.count, HTTPRequestHandler.size(of: head) <= configuration.maxRequestSize
+                guard socketKey(head.uri) != nil, HTTPRequestHandler.size(of: head) <= configuration.maxRequestSize
                 else { return channel.eventLoop.makeSucceededFuture(nil) }
                 return channel.eventLoop.makeSucceededFuture(["X-Powered-By": "reverb-tui"])
             },
             upgradePipelineHandler: { channel, head in
-                let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-                let key = HTTPRequest.percentDecode(String(path.dropFirst(socketPrefix.count)), plusIsSpace: false)
                 let handler = ConnectionHandler(
-                    engine: engine, app: engine.directory.app(key: key), origin: head.headers.first(name: "Origin"))
+                    engine: engine, app: socketKey(head.uri).flatMap(engine.directory.app(key:)),
+                    origin: head.headers.first(name: "Origin"))
                 return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
             })
 

@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func categoriesCoverEveryKind() {
-        #expect(StreamCategory(.broadcast) == .api)
+        #expect(StreamCategory(.apiMessage) == .api)
         #expect(StreamCategory(.prune) == .ping)
         #expect(StreamCategory(.channelVacated) == .occupancy)
         #expect(Set(EngineEvent.Kind.allCases.map(StreamCategory.init)) == Set(StreamCategory.allCases))
