@@ -4,12 +4,15 @@ import Foundation
 /// Pusher's signatures as a client computes them: channel auth and signed HTTP API requests.
 public enum PusherSigning {
     public static func hmacHex(_ message: String, secret: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let code = HMAC<SHA256>.authenticationCode(
+            for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return code.map { String(format: "%02x", $0) }.joined()
     }
 
     /// `key:signature` for subscribing to a private or presence channel.
-    public static func channelAuth(key: String, secret: String, socketID: String, channel: String, channelData: String? = nil) -> String {
+    public static func channelAuth(
+        key: String, secret: String, socketID: String, channel: String, channelData: String? = nil
+    ) -> String {
         var message = "\(socketID):\(channel)"
         if let channelData { message += ":\(channelData)" }
         return "\(key):\(hmacHex(message, secret: secret))"
@@ -22,7 +25,8 @@ public enum PusherSigning {
     ) -> String {
         var params = extra + [("auth_key", key), ("auth_timestamp", String(timestamp)), ("auth_version", "1.0")]
         if !body.isEmpty {
-            params.append(("body_md5", Insecure.MD5.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()))
+            params.append(
+                ("body_md5", Insecure.MD5.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()))
         }
         let sorted = params.sorted { $0.0 < $1.0 }
         let query = sorted.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
@@ -32,6 +36,7 @@ public enum PusherSigning {
     }
 
     static func percentEncode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
+            ?? text
     }
 }

@@ -33,7 +33,8 @@ public final class RawHTTPClient: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: nil))
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: sslContext, serverHostname: nil))
                     }
                     try channel.pipeline.syncOperations.addHandler(ByteCollector(stream: stream))
                 }
@@ -100,7 +101,8 @@ final class ByteStream: Sendable {
                 bodyEnd = bytes.count
             }
             state.bytes.removeFirst(bodyEnd)
-            return RawHTTPResponse(status: status, headers: headers, body: String(decoding: bytes[bodyStart..<bodyEnd], as: UTF8.self))
+            return RawHTTPResponse(
+                status: status, headers: headers, body: String(decoding: bytes[bodyStart..<bodyEnd], as: UTF8.self))
         }
     }
 }

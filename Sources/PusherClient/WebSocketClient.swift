@@ -38,7 +38,8 @@ public final class WebSocketClient: Sendable {
                     upgraded.succeed(response.headers.map { ($0.name, $0.value) })
                     return channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
-                        pipeline.removeHandler(context: try pipeline.context(name: UpgradeRequestSender.name), promise: nil)
+                        pipeline.removeHandler(
+                            context: try pipeline.context(name: UpgradeRequestSender.name), promise: nil)
                         try pipeline.addHandler(FrameCollector(queue: queue))
                     }
                 })
@@ -51,7 +52,8 @@ public final class WebSocketClient: Sendable {
             }
         }
         let channel = try await bootstrap.connect(host: host, port: port).get()
-        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)) {
+        let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+        {
             upgraded.fail(WebSocketClientError.timedOut)
         }
         do {
@@ -119,7 +121,10 @@ private final class UpgradeRequestSender: ChannelInboundHandler, RemovableChanne
     let headers: [(String, String)]
     let refused: EventLoopPromise<[(String, String)]>
 
-    init(host: String, port: Int, path: String, headers: [(String, String)], refused: EventLoopPromise<[(String, String)]>) {
+    init(
+        host: String, port: Int, path: String, headers: [(String, String)],
+        refused: EventLoopPromise<[(String, String)]>
+    ) {
         self.host = host
         self.port = port
         self.path = path

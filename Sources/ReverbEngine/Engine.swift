@@ -8,7 +8,7 @@ import NIOCore
 final class Engine: Sendable {
     let configuration: ServerConfiguration
     let directory: ApplicationDirectory
-    let registries: [String: ChannelRegistry]
+    let registries: [String: AppRegistry]
     let events = EventHub()
     let totals = EngineTotals()
     let startedAt = Date()
@@ -16,12 +16,12 @@ final class Engine: Sendable {
     init(configuration: ServerConfiguration) throws(ConfigurationError) {
         self.configuration = configuration
         self.directory = try ApplicationDirectory(configuration.apps)
-        var registries: [String: ChannelRegistry] = [:]
-        for app in configuration.apps { registries[app.id] = ChannelRegistry(app: app) }
+        var registries: [String: AppRegistry] = [:]
+        for app in configuration.apps { registries[app.id] = AppRegistry(app: app) }
         self.registries = registries
     }
 
-    func registry(for app: Application) -> ChannelRegistry { registries[app.id]! }
+    func registry(for app: Application) -> AppRegistry { registries[app.id]! }
 
     // MARK: Connections
 
@@ -56,7 +56,8 @@ final class Engine: Sendable {
             EngineEvent(kind: .unsubscribed, appID: appID, socketID: handle.socketID, channel: departure.channel)
         }
         if let (userID, recipients) = departure.memberRemoved {
-            BroadcastWriter.write(ServerMessage.memberRemoved(channel: departure.channel, userID: userID), to: recipients)
+            BroadcastWriter.write(
+                ServerMessage.memberRemoved(channel: departure.channel, userID: userID), to: recipients)
             events.emit {
                 EngineEvent(
                     kind: .memberRemoved, appID: appID, socketID: handle.socketID, channel: departure.channel,
@@ -76,7 +77,9 @@ final class Engine: Sendable {
         case .subscribe(let channel, let auth, let channelData):
             subscribe(handle, to: channel, auth: auth, channelData: channelData)
         case .unsubscribe(let channel):
-            if let departure = registry(for: handle.app).withState({ $0.unsubscribe(socketID: handle.socketID, channel: channel) }) {
+            if let departure = registry(for: handle.app).withState({
+                $0.unsubscribe(socketID: handle.socketID, channel: channel)
+            }) {
                 announce(departure, of: handle)
             }
         case .ping:
@@ -119,7 +122,8 @@ final class Engine: Sendable {
         totals.messagesOut.add(1, ordering: .relaxed)
         handle.fail(with: error)
         events.emit {
-            EngineEvent(kind: kind, appID: handle.app.id, socketID: handle.socketID, code: error.code, detail: error.message)
+            EngineEvent(
+                kind: kind, appID: handle.app.id, socketID: handle.socketID, code: error.code, detail: error.message)
         }
     }
 
@@ -129,7 +133,8 @@ final class Engine: Sendable {
         if kind.requiresAuthorization {
             guard
                 ChannelAuthorizer.isAuthorized(
-                    auth: auth, secret: app.secret, socketID: handle.socketID, channel: channel, channelData: channelData)
+                    auth: auth, secret: app.secret, socketID: handle.socketID, channel: channel,
+                    channelData: channelData)
             else { return reject(handle, with: .unauthorized, channel: channel, event: "pusher:subscribe") }
         }
         var memberData: JSONValue?
@@ -151,7 +156,8 @@ final class Engine: Sendable {
             event: "pusher_internal:subscription_succeeded", channel: channel, to: handle)
         switch outcome.cache {
         case .some(.some(let cached)): reply(cached, event: "cached event", channel: channel, to: handle)
-        case .some(.none): reply(ServerMessage.cacheMiss(channel: channel), event: "pusher:cache_miss", channel: channel, to: handle)
+        case .some(.none):
+            reply(ServerMessage.cacheMiss(channel: channel), event: "pusher:cache_miss", channel: channel, to: handle)
         case .none: break
         }
         if let memberData {
@@ -159,7 +165,8 @@ final class Engine: Sendable {
                 ServerMessage.memberAdded(channel: channel, channelData: memberData), to: outcome.memberAddedRecipients)
         }
         events.emit {
-            EngineEvent(kind: .subscribed, appID: app.id, socketID: handle.socketID, channel: channel, detail: kind.label)
+            EngineEvent(
+                kind: .subscribed, appID: app.id, socketID: handle.socketID, channel: channel, detail: kind.label)
         }
         if outcome.channelOccupied {
             events.emit { EngineEvent(kind: .channelOccupied, appID: app.id, channel: channel, detail: kind.label) }
@@ -182,7 +189,9 @@ final class Engine: Sendable {
         let subscriber = registry(for: app).withState { $0.subscriber(socketID: handle.socketID, channel: channel) }
         if app.acceptClientEventsFrom == .members, subscriber == nil { throw .notAMember }
         let payload = ServerMessage.clientEvent(name: event, channel: channel, data: data, userID: subscriber?.userID)
-        deliver(payload, event: event, channel: channel, app: app, excluding: handle.socketID, kind: .clientEvent)
+        deliver(
+            payload, event: event, channel: channel, in: registry(for: app), excluding: handle.socketID,
+            kind: .clientEvent)
     }
 
     // MARK: Delivery
@@ -191,11 +200,12 @@ final class Engine: Sendable {
     /// Returns how many connections the message was written to.
     @discardableResult
     func deliver(
-        _ payload: ByteBuffer, event: String, channel: String, app: Application, excluding socketID: String?,
+        _ payload: ByteBuffer, event: String, channel: String, in registry: AppRegistry, excluding socketID: String?,
         kind: EngineEvent.Kind
     ) -> Int {
+        let app = registry.app
         let now = Date()
-        let groups = registry(for: app).withState { state in
+        let groups = registry.withState { state in
             state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
             return state.recipients(of: channel, excluding: socketID)
         }

@@ -17,7 +17,9 @@ public final class ReverbServer: Service, Sendable {
     private let serverChannel = Mutex<(any Channel)?>(nil)
     private let fileLimit = Atomic<Int>(0)
 
-    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "reverb"), threads: Int = System.coreCount)
+    public init(
+        configuration: ServerConfiguration, logger: Logger = Logger(label: "reverb"), threads: Int = System.coreCount
+    )
         throws(ConfigurationError)
     {
         self.configuration = configuration
@@ -70,7 +72,8 @@ public final class ReverbServer: Service, Sendable {
 
     /// The engine's state now. Without connection rows it stays cheap with tens of thousands of sockets.
     public func snapshot(includingConnections: Bool = true) -> EngineSnapshot {
-        engine.snapshot(listeningAddress: listeningAddress, fileLimit: openFileLimit, includingConnections: includingConnections)
+        engine.snapshot(
+            listeningAddress: listeningAddress, fileLimit: openFileLimit, includingConnections: includingConnections)
     }
 
     /// Starts recording engine events into a new ring of `capacity` rows. Nothing is recorded without observers.

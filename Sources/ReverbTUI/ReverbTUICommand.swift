@@ -1,91 +1,11 @@
 import ArgumentParser
-import Foundation
-import Logging
-import ReverbEngine
-import ServiceLifecycle
-import UnixSignals
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// `reverb-tui`: runs the Pusher-protocol server, with the live console on a terminal or headless otherwise.
+/// `reverb-tui`: the server (`start`, the default) and the tools around it.
 @main
 struct ReverbTUICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reverb-tui",
         abstract: "A Laravel Reverb compatible WebSocket server with a live console.",
-        discussion: """
-            Configuration comes from, highest first: these flags, REVERB_* environment variables, a Laravel .env \
-            in the working directory (or --env-file), a JSON config file (--config), and built-in defaults.
-            """)
-
-    @Option(help: "Bind address (REVERB_SERVER_HOST, default 0.0.0.0).") var host: String?
-    @Option(help: "Bind port; 0 picks a free one (REVERB_SERVER_PORT, default 8080).") var port: String?
-    @Option(help: "Path prefix for every route (REVERB_SERVER_PATH).") var path: String?
-    @Option(help: "Public host name shown in the banner (REVERB_HOST).") var hostname: String?
-    @Flag(help: "Print Reverb-style lines for every connection, message and error.") var debug = false
-    @Option(name: .customLong("config"), help: "A JSON config file mirroring config/reverb.php.") var configFile: String?
-    @Option(name: .customLong("env-file"), help: "A Laravel .env file (default ./.env when present).") var envFile: String?
-    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve wss:// and https:// directly.") var tlsCertificate: String?
-    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
-    @Flag(help: "Run without the console (chosen automatically when stdout is not a terminal).") var headless = false
-    @Option(help: "Console colour theme: a name from themes/ or a path to a .theme file.") var theme: String?
-
-    func run() async throws {
-        var flags = ConfigurationLoader.Flags()
-        flags.host = host
-        flags.port = port
-        flags.path = path
-        flags.hostname = hostname
-        flags.debug = debug
-        flags.configFile = configFile
-        flags.envFile = envFile
-        flags.tlsCertificate = tlsCertificate
-        flags.tlsKey = tlsKey
-
-        let loaded: ConfigurationLoader.Result
-        do {
-            loaded = try ConfigurationLoader.load(flags: flags)
-        } catch {
-            FileHandle.standardError.write(Data("reverb-tui: \(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
-        let consoleWanted = !headless && isatty(STDOUT_FILENO) == 1
-        // With the console on screen, log lines would tear it: they go nowhere (the stream pane shows events).
-        let logger = consoleWanted ? Logger(label: "reverb-tui", factory: { _ in SwiftLogNoOpLogHandler() }) : Logger(label: "reverb-tui")
-        let server = try ReverbServer(configuration: loaded.configuration, logger: logger)
-        do {
-            try await server.start()
-        } catch {
-            FileHandle.standardError.write(
-                Data("reverb-tui: cannot listen on \(loaded.configuration.host):\(loaded.configuration.port): \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        Banner.print(server: server, loaded: loaded, write: Output.line)
-
-        var services: [any Service] = [server]
-        // With the console on screen its stream pane is the --debug view; printed lines would tear the screen.
-        if loaded.configuration.debug && !consoleWanted { services.append(TrafficLog(server: server, write: Output.line)) }
-        if consoleWanted {
-            let console = ConsoleService(
-                engine: ServerConsoleEngine(server: server), events: server.observe(capacity: 10_000),
-                options: .current(theme: theme), logger: logger)
-            services.append(console)
-        }
-        let group = ServiceGroup(
-            configuration: .init(
-                services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await group.run()
-        Output.line("  INFO  Stopped server on \(server.listeningAddress).")
-    }
-}
-
-/// Writes whole lines to stdout without interleaving.
-enum Output {
-    @Sendable static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
+        subcommands: [StartCommand.self],
+        defaultSubcommand: StartCommand.self)
 }

@@ -13,7 +13,8 @@ final class CeilingSocket: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    static let established = frame(#"{"event":"pusher:connection_established","data":"{\"socket_id\":\"1.1\",\"activity_timeout\":30}"}"#)
+    static let established = frame(
+        #"{"event":"pusher:connection_established","data":"{\"socket_id\":\"1.1\",\"activity_timeout\":30}"}"#)
     static let subscribed = frame(#"{"event":"pusher_internal:subscription_succeeded","data":"{}"}"#)
 
     private let registry: NIOLoopBoundBox<SocketRegistry>

@@ -5,7 +5,7 @@ import NIOPosix
 import NIOWebSocket
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `nio-ceiling`: the least a SwiftNIO WebSocket broadcaster can do on this machine. Its fan-out throughput is
@@ -20,9 +20,13 @@ struct NIOCeiling: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind (0: any free port).") var port = 0
     @Option(help: "Event-loop threads (default: one per core).") var threads = System.coreCount
-    @Flag(name: .customLong("shared-frame"), help: "Write one frame buffer from every loop (A/B against per-loop copies).")
+    @Flag(
+        name: .customLong("shared-frame"), help: "Write one frame buffer from every loop (A/B against per-loop copies)."
+    )
     var sharedFrame = false
-    @Flag(name: .customLong("two-pass"), help: "Write to every socket, then flush every socket (A/B against writeAndFlush).")
+    @Flag(
+        name: .customLong("two-pass"),
+        help: "Write to every socket, then flush every socket (A/B against writeAndFlush).")
     var twoPass = false
     @Option(
         name: .customLong("recv-buffer-initial"),
@@ -55,7 +59,8 @@ struct NIOCeiling: AsyncParsableCommand {
                 channel.pipeline.removeHandler(name: "trigger").flatMap {
                     channel.eventLoop.makeCompletedFuture {
                         let registry = registries[ObjectIdentifier(channel.eventLoop)]!
-                        try channel.pipeline.syncOperations.addHandler(CeilingSocket(registry: registry), position: .first)
+                        try channel.pipeline.syncOperations.addHandler(
+                            CeilingSocket(registry: registry), position: .first)
                     }
                 }
             }
@@ -67,7 +72,8 @@ struct NIOCeiling: AsyncParsableCommand {
                 value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: initial, maximum: 65_536)
             )
         }
-        let server = try await bootstrap
+        let server =
+            try await bootstrap
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -88,4 +94,3 @@ struct NIOCeiling: AsyncParsableCommand {
         try await server.closeFuture.get()
     }
 }
-

@@ -19,7 +19,8 @@ struct ChannelsScenario: AsyncParsableCommand {
         let group = self.common.makeGroup()
         let sink = SocketSink()
         let tag = runTag()
-        let fleet = SocketFleet(group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
+        let fleet = SocketFleet(
+            group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
         let deadline = self.common.deadline
         let plans = (0..<self.channels).map {
             SocketPlan(index: $0, target: self.common.target, channel: "ch-\(tag)-\($0)", role: .subscriber)
@@ -63,13 +64,14 @@ struct ChannelsScenario: AsyncParsableCommand {
             publisher: publisher, sink: sink, expectedPerPublish: 1, publishedPerRequest: batch,
             missingSockets: self.channels - ready, firstSend: firstSend)
         var line = self.common.header(scenario: "channels")
-        line += [
-            ("ok", .bool(tally.ok)),
-            ("channels", .int(ready)),
-            ("rate_per_s", .double(self.publishing.rate)),
-            ("batch", .int(batch)),
-            ("published", .int(tally.published)),
-        ] + tally.members(latency: sink.histogram.summary) + cpu
+        line +=
+            [
+                ("ok", .bool(tally.ok)),
+                ("channels", .int(ready)),
+                ("rate_per_s", .double(self.publishing.rate)),
+                ("batch", .int(batch)),
+                ("published", .int(tally.published)),
+            ] + tally.members(latency: sink.histogram.summary) + cpu
         if let text = publisher.firstFailure.withLock({ $0 }) { line.append(("first_failure", .string(text))) }
         emit(line)
         await publisher.close()

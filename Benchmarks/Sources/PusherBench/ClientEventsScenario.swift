@@ -18,7 +18,8 @@ struct ClientEventsScenario: AsyncParsableCommand {
         let group = self.common.makeGroup()
         let sink = SocketSink()
         let channel = "private-rtt-\(runTag())"
-        let fleet = SocketFleet(group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
+        let fleet = SocketFleet(
+            group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
         let deadline = self.common.deadline
         let target = self.common.target
         let handles = await fleet.open(
@@ -49,7 +50,8 @@ struct ClientEventsScenario: AsyncParsableCommand {
         let elapsed = seconds(ContinuousClock.now - start)
         let sent = ready == 2 ? sink.roundTripsSent.load(ordering: .relaxed) : 0
         let received = sink.received.load(ordering: .relaxed)
-        let failures = (2 - ready) + sink.droppedAfterReady.load(ordering: .relaxed)
+        let failures =
+            (2 - ready) + sink.droppedAfterReady.load(ordering: .relaxed)
             + sink.pusherErrors.load(ordering: .relaxed)
         var line = self.common.header(scenario: "client-events")
         line += [

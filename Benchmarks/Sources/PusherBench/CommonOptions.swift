@@ -56,9 +56,11 @@ struct CommonOptions: ParsableArguments {
         var members: [(String, JSONValue)] = [("client_cpu_s", .double(client))]
         if let before = serverBefore, let after = self.serverCPUSeconds() {
             members.append(("server_cpu_s", .double(after - before)))
-            members.append((
-                "server_cpu_us_per_message", delivered > 0 ? .double((after - before) * 1e6 / Double(delivered)) : .null
-            ))
+            members.append(
+                (
+                    "server_cpu_us_per_message",
+                    delivered > 0 ? .double((after - before) * 1e6 / Double(delivered)) : .null
+                ))
         }
         return members
     }

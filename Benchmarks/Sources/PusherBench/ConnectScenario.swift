@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import ArgumentParser
 import BenchCore
@@ -72,9 +72,12 @@ struct ConnectScenario: AsyncParsableCommand {
             ("server_rss_per_connection_bytes", perConnection),
             // The client's own cost per socket: one NIO channel with one handler, no HTTP pipeline; a floor
             // for what a NIO server's socket can cost.
-            ("client_rss_per_connection_bytes", clientBefore.flatMap { before in
-                clientAfter.map { ready > 0 ? .int(($0 - before) * 1024 / ready) : .null }
-            } ?? .null),
+            (
+                "client_rss_per_connection_bytes",
+                clientBefore.flatMap { before in
+                    clientAfter.map { ready > 0 ? .int(($0 - before) * 1024 / ready) : .null }
+                } ?? .null
+            ),
         ]
         if let first = sink.firstErrors.withLock({ $0.first }) { line.append(("first_error", .string(first))) }
         emit(line)

@@ -14,13 +14,16 @@ struct DeliveryTally {
 
     /// `expectedPerPublish` is how many deliveries one successful publish should make; `missingSockets` are
     /// sockets that never got ready.
-    init(publisher: Publisher, sink: SocketSink, expectedPerPublish: Int, publishedPerRequest: Int = 1,
-         missingSockets: Int, firstSend: UInt64) {
+    init(
+        publisher: Publisher, sink: SocketSink, expectedPerPublish: Int, publishedPerRequest: Int = 1,
+        missingSockets: Int, firstSend: UInt64
+    ) {
         published = publisher.ok.load(ordering: .relaxed) * publishedPerRequest
         expected = published * expectedPerPublish
         received = sink.received.load(ordering: .relaxed)
         duplicates = sink.duplicates.load(ordering: .relaxed)
-        failures = missingSockets + publisher.failed.load(ordering: .relaxed) + sink.droppedAfterReady.load(ordering: .relaxed)
+        failures =
+            missingSockets + publisher.failed.load(ordering: .relaxed) + sink.droppedAfterReady.load(ordering: .relaxed)
         let last = sink.lastReceiveMicros.load(ordering: .relaxed)
         window = last > firstSend ? Double(last - firstSend) / 1e6 : 0
     }

@@ -19,8 +19,10 @@ struct PublishOptions: ParsableArguments {
 
     /// Publishes `plannedCount` requests built by `body(sequence)`, at the fixed rate or back to back.
     /// Returns the monotonic time of the first send.
-    func publish(with publisher: Publisher, endpoint: String, deadline: ContinuousClock.Instant,
-                 body: (Int) -> String) async -> UInt64 {
+    func publish(
+        with publisher: Publisher, endpoint: String, deadline: ContinuousClock.Instant,
+        body: (Int) -> String
+    ) async -> UInt64 {
         let first = MonotonicClock.nowMicros()
         let start = ContinuousClock.now
         let stopAt = self.rate > 0 ? start + .milliseconds(Int(self.duration * 1000) + 1000) : deadline
@@ -53,7 +55,8 @@ struct FanoutScenario: AsyncParsableCommand {
         let group = self.common.makeGroup()
         let sink = SocketSink()
         let channel = "fanout-\(runTag())"
-        let fleet = SocketFleet(group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
+        let fleet = SocketFleet(
+            group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
         let deadline = self.common.deadline
         let plans = (0..<self.subscribers).map {
             SocketPlan(index: $0, target: self.common.target, channel: channel, role: .subscriber)
@@ -92,19 +95,20 @@ struct FanoutScenario: AsyncParsableCommand {
             publisher: publisher, sink: sink, expectedPerPublish: ready, missingSockets: self.subscribers - ready,
             firstSend: firstSend)
         var line = self.common.header(scenario: "fanout")
-        line += [
-            ("ok", .bool(tally.ok)),
-            ("subscribers", .int(ready)),
-            ("rate_per_s", .double(self.publishing.rate)),
-            ("broadcasts", .int(self.publishing.plannedCount)),
-            ("published", .int(tally.published)),
-            ("publish_failures", .int(publisher.failed.load(ordering: .relaxed))),
-        ] + tally.members(latency: sink.histogram.summary) + cpu + [
-            ("payload_bytes", .int(payload)),
-            ("connect_s", .double(connectSeconds)),
-            ("client_threads", .int(self.common.threads)),
-            ("server_rss_kib", rssConnected),
-        ]
+        line +=
+            [
+                ("ok", .bool(tally.ok)),
+                ("subscribers", .int(ready)),
+                ("rate_per_s", .double(self.publishing.rate)),
+                ("broadcasts", .int(self.publishing.plannedCount)),
+                ("published", .int(tally.published)),
+                ("publish_failures", .int(publisher.failed.load(ordering: .relaxed))),
+            ] + tally.members(latency: sink.histogram.summary) + cpu + [
+                ("payload_bytes", .int(payload)),
+                ("connect_s", .double(connectSeconds)),
+                ("client_threads", .int(self.common.threads)),
+                ("server_rss_kib", rssConnected),
+            ]
         if let text = publisher.firstFailure.withLock({ $0 }) { line.append(("first_failure", .string(text))) }
         if let first = sink.firstErrors.withLock({ $0.first }) { line.append(("first_error", .string(first))) }
         emit(line)

@@ -21,12 +21,16 @@ struct PresenceScenario: AsyncParsableCommand {
         let sink = SocketSink()
         let tag = runTag()
         let channel = "presence-churn-\(tag)"
-        let fleet = SocketFleet(group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
+        let fleet = SocketFleet(
+            group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
         let deadline = self.common.deadline
         let target = self.common.target
         let observer = await fleet.open(
-            [SocketPlan(index: 0, target: target, channel: channel,
-                        channelData: #"{"user_id":"observer","user_info":{"name":"observer"}}"#, role: .presenceObserver)],
+            [
+                SocketPlan(
+                    index: 0, target: target, channel: channel,
+                    channelData: #"{"user_id":"observer","user_info":{"name":"observer"}}"#, role: .presenceObserver)
+            ],
             deadline: deadline
         )
         let pool = await fleet.open(
@@ -88,7 +92,8 @@ struct PresenceScenario: AsyncParsableCommand {
         }
         let lost = (joins - addedOK) + (leaves - removedOK)
         let subscribeReplies = sink.subscriptions.load(ordering: .relaxed) - subscriptionsBefore
-        let failures = (1 + self.members - ready) + sink.droppedAfterReady.load(ordering: .relaxed)
+        let failures =
+            (1 + self.members - ready) + sink.droppedAfterReady.load(ordering: .relaxed)
             + sink.pusherErrors.load(ordering: .relaxed) + max(0, joins - subscribeReplies)
         var line = self.common.header(scenario: "presence")
         line += [

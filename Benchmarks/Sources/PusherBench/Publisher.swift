@@ -107,7 +107,8 @@ final class Publisher: Sendable {
             secret: self.target.secret,
             timestamp: Int(MonotonicClock.wallSeconds())
         )
-        let head = "POST \(path)?\(query) HTTP/1.1\r\nHost: \(self.target.host):\(self.target.port)\r\n"
+        let head =
+            "POST \(path)?\(query) HTTP/1.1\r\nHost: \(self.target.host):\(self.target.port)\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(bodyBytes.count)\r\n\r\n"
         var buffer = allocator.buffer(capacity: head.utf8.count + bodyBytes.count)
         buffer.writeString(head)

@@ -159,7 +159,8 @@ final class PusherSocketHandler: ChannelInboundHandler {
             self.sink.noteError(String(buffer: message))
             if !self.isSettled { self.settle(failed: true) }
         case "pusher:ping":
-            self.write(opcode: WireFrame.text, payload: Array(#"{"event":"pusher:pong","data":{}}"#.utf8), context: context)
+            self.write(
+                opcode: WireFrame.text, payload: Array(#"{"event":"pusher:pong","data":{}}"#.utf8), context: context)
         case "pusher_internal:member_added", "pusher_internal:member_removed":
             guard case .presenceObserver = self.plan.role,
                 let user = PayloadProbe.token(after: "user_id", in: message)

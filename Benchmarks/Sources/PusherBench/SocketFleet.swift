@@ -46,10 +46,12 @@ struct SocketFleet {
                     )
                 }
             }
-        if !self.sources.isEmpty, let source = try? SocketAddress(
-            ipAddress: self.sources[plan.index % self.sources.count],
-            port: 0
-        ) {
+        if !self.sources.isEmpty,
+            let source = try? SocketAddress(
+                ipAddress: self.sources[plan.index % self.sources.count],
+                port: 0
+            )
+        {
             bootstrap = bootstrap.bind(to: source)
         }
         bootstrap.connect(host: plan.target.host, port: plan.target.port).whenComplete { result in

@@ -7,7 +7,8 @@ import Testing
         for size in [0, 5, 125, 126, 1000, 70_000] {
             let payload = (0..<size).map { UInt8(truncatingIfNeeded: $0) }
             var buffer = ByteBuffer()
-            WireFrameCodec.writeClientFrame(opcode: WireFrame.text, payload: payload, maskKey: 0xdead_beef, into: &buffer)
+            WireFrameCodec.writeClientFrame(
+                opcode: WireFrame.text, payload: payload, maskKey: 0xdead_beef, into: &buffer)
             let frame = try #require(try WireFrameCodec.parse(&buffer))
             #expect(frame.fin)
             #expect(frame.opcode == WireFrame.text)
@@ -41,17 +42,20 @@ import Testing
 
     @Test func probeReadsTokens() {
         let established = ByteBuffer(
-            string: #"{"event":"pusher:connection_established","data":"{\"socket_id\":\"123.456\",\"activity_timeout\":30}"}"#
+            string:
+                #"{"event":"pusher:connection_established","data":"{\"socket_id\":\"123.456\",\"activity_timeout\":30}"}"#
         )
         #expect(PayloadProbe.token(after: "event", in: established) == "pusher:connection_established")
         #expect(PayloadProbe.token(after: "socket_id", in: established) == "123.456")
-        let added = ByteBuffer(string: #"{"event":"pusher_internal:member_added","data":"{\"user_id\":42,\"user_info\":{}}"}"#)
+        let added = ByteBuffer(
+            string: #"{"event":"pusher_internal:member_added","data":"{\"user_id\":42,\"user_info\":{}}"}"#)
         #expect(PayloadProbe.token(after: "user_id", in: added) == "42")
     }
 
     @Test func httpScannerHandlesLengthChunkedAndPartial() {
         let plain = Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1".utf8)
-        #expect(HTTPResponseScanner.scan(plain) == .init(status: 200, length: 40, closes: false, body: Array("{}".utf8)))
+        #expect(
+            HTTPResponseScanner.scan(plain) == .init(status: 200, length: 40, closes: false, body: Array("{}".utf8)))
         #expect(HTTPResponseScanner.scan(Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{".utf8)) == nil)
         let chunked = Array("HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n".utf8)
         let response = HTTPResponseScanner.scan(chunked)

@@ -29,7 +29,9 @@ public enum JSONText {
     /// The string inside a JSON object's `"data"` member when it is itself JSON text (Pusher
     /// double-encodes event data), so the detail view can show it decoded.
     public static func embeddedData(in text: String) -> String? {
-        guard let data = (try? JSONParser.parse(text))?["data"]?.stringValue, validationError(data) == nil else { return nil }
+        guard let data = (try? JSONParser.parse(text))?["data"]?.stringValue, validationError(data) == nil else {
+            return nil
+        }
         return data
     }
 

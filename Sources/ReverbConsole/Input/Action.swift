@@ -26,6 +26,8 @@ public enum Action: Hashable, Sendable {
     case confirm
     /// No / close in a dialog.
     case cancel
+    /// Ctrl-C: a reflex, so it only ever agrees to quitting, never to a destructive command.
+    case interrupt
     case nextField
     case previousField
     case insertText(Character)

@@ -20,14 +20,16 @@ extension ActionReducer {
         case .kickPicker(let appID, let socketID, let choice):
             let count = KickCode.choices.count
             switch action {
-            case .moveUp: state.modal = .kickPicker(appID: appID, socketID: socketID, choice: (choice + count - 1) % count)
+            case .moveUp:
+                state.modal = .kickPicker(appID: appID, socketID: socketID, choice: (choice + count - 1) % count)
             case .moveDown: state.modal = .kickPicker(appID: appID, socketID: socketID, choice: (choice + 1) % count)
             case .confirm:
                 let code = KickCode.choices[choice]
-                state.modal = .confirm(Confirmation(
-                    question: "Kick \(socketID) with \(code.code) (\(code.meaning))?",
-                    outcome: .command(.kick(appID: appID, socketID: socketID, code: code.code))
-                ))
+                state.modal = .confirm(
+                    Confirmation(
+                        question: "Kick \(socketID) with \(code.code) (\(code.meaning))?",
+                        outcome: .command(.kick(appID: appID, socketID: socketID, code: code.code))
+                    ))
             case .cancel: state.modal = nil
             default: break
             }
@@ -39,7 +41,10 @@ extension ActionReducer {
                 case .quit: return .quit
                 case .command(let command): return .run(command)
                 }
-            case .cancel:
+            case .interrupt where confirmation.outcome == .quit:
+                state.modal = nil
+                return .quit
+            case .cancel, .interrupt:
                 state.modal = nil
                 state.flash = Flash("cancelled")
             default: break

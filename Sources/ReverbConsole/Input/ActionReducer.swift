@@ -151,12 +151,15 @@ public struct ActionReducer: Sendable {
         case .channels: content = model.selectedChannel.map { .channel($0, now: now) }
         case .presence:
             content = model.selectedMember.map { .member($0, channel: model.presenceChannel?.channel.name ?? "") }
-        case .apps: content = model.selectedApp.map { app in
-            DetailContent(title: "app \(app.id)", lines: [
-                "app       \(app.id)", "key       \(app.key)", "conns     \(app.connections.count)",
-                "channels  \(app.channels.count)", "messages  \(app.messagesIn) in, \(app.messagesOut) out",
-            ])
-        }
+        case .apps:
+            content = model.selectedApp.map { app in
+                DetailContent(
+                    title: "app \(app.id)",
+                    lines: [
+                        "app       \(app.id)", "key       \(app.key)", "conns     \(app.connections.count)",
+                        "channels  \(app.channels.count)", "messages  \(app.messagesIn) in, \(app.messagesOut) out",
+                    ])
+            }
         }
         if let content {
             state.modal = .detail(content, offset: 0)
@@ -185,10 +188,11 @@ public struct ActionReducer: Sendable {
             return
         }
         let count = member.connections
-        state.modal = .confirm(Confirmation(
-            question: "Close all connections of user \(member.userID) (\(count) on \(channel.channel.name))?",
-            outcome: .command(.terminateUser(appID: channel.appID, userID: member.userID))
-        ))
+        state.modal = .confirm(
+            Confirmation(
+                question: "Close all connections of user \(member.userID) (\(count) on \(channel.channel.name))?",
+                outcome: .command(.terminateUser(appID: channel.appID, userID: member.userID))
+            ))
     }
 
     private func inject(state: inout ConsoleState, model: ConsoleModel) {

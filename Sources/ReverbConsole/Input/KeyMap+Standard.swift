@@ -3,7 +3,8 @@ extension KeyMap {
     public static let standard = KeyMap(bindings: [
         // Global
         KeyBinding([.character("?")], .toggleHelp, "help (this list)", hint: "help"),
-        KeyBinding([.character("q"), .control("c")], .requestQuit, "quit (asks first: it stops the server)", hint: "quit"),
+        KeyBinding(
+            [.character("q"), .control("c")], .requestQuit, "quit (asks first: it stops the server)", hint: "quit"),
         KeyBinding([.tab], .focusNext, "focus the next pane", hint: "focus"),
         KeyBinding([.backTab], .focusPrevious, "focus the previous pane"),
         KeyBinding([.character("1")], .focus(.apps), "focus Apps"),
@@ -18,7 +19,9 @@ extension KeyMap {
         KeyBinding([.character("g"), .home], .moveToTop, "first row"),
         KeyBinding([.character("G"), .end], .moveToBottom, "last row (the stream follows again)"),
         KeyBinding([.enter], .openDetail, "details of the selected row", hint: "details"),
-        KeyBinding([.character("/")], .beginFilter, "filter the stream (type, channel, event, socket, payload)", hint: "filter"),
+        KeyBinding(
+            [.character("/")], .beginFilter, "filter the stream (type, channel, event, socket, payload)", hint: "filter"
+        ),
         KeyBinding([.escape], .clearFilter, "clear the stream filter"),
         KeyBinding([.character(" ")], .togglePause, "pause / resume the stream", hint: "pause"),
         KeyBinding([.character("i")], .inject, "inject an event (channel from the selection)", hint: "inject"),
@@ -26,18 +29,28 @@ extension KeyMap {
         KeyBinding([.character("t")], .cycleTheme, "next theme", hint: "theme"),
         KeyBinding([.character("M")], .toggleMouse, "mouse on / off (off keeps terminal copy working)"),
         // Connections
-        KeyBinding([.character("K")], .kick, "kick the selected connection (close code, confirm)", scope: .pane(.connections), hint: "kick"),
+        KeyBinding(
+            [.character("K")], .kick, "kick the selected connection (close code, confirm)", scope: .pane(.connections),
+            hint: "kick"),
         // Presence
-        KeyBinding([.character("T")], .terminateUser, "terminate every connection of the selected user", scope: .pane(.presence), hint: "terminate"),
+        KeyBinding(
+            [.character("T")], .terminateUser, "terminate every connection of the selected user",
+            scope: .pane(.presence), hint: "terminate"),
         // Stream: type toggles
         KeyBinding([.character("K")], .kick, "kick the selected row's connection", scope: .pane(.stream)),
-        KeyBinding([.character("c")], .toggleCategory(.connection), "show / hide connections", scope: .pane(.stream), hint: "types", hintKey: "csomaerxp"),
-        KeyBinding([.character("s")], .toggleCategory(.subscription), "show / hide subscriptions", scope: .pane(.stream)),
-        KeyBinding([.character("o")], .toggleCategory(.occupancy), "show / hide occupied / vacated", scope: .pane(.stream)),
-        KeyBinding([.character("m")], .toggleCategory(.member), "show / hide member added / removed", scope: .pane(.stream)),
+        KeyBinding(
+            [.character("c")], .toggleCategory(.connection), "show / hide connections", scope: .pane(.stream),
+            hint: "types", hintKey: "csomaerxp"),
+        KeyBinding(
+            [.character("s")], .toggleCategory(.subscription), "show / hide subscriptions", scope: .pane(.stream)),
+        KeyBinding(
+            [.character("o")], .toggleCategory(.occupancy), "show / hide occupied / vacated", scope: .pane(.stream)),
+        KeyBinding(
+            [.character("m")], .toggleCategory(.member), "show / hide member added / removed", scope: .pane(.stream)),
         KeyBinding([.character("a")], .toggleCategory(.api), "show / hide API messages", scope: .pane(.stream)),
         KeyBinding([.character("e")], .toggleCategory(.client), "show / hide client events", scope: .pane(.stream)),
-        KeyBinding([.character("r")], .toggleCategory(.message), "show / hide raw messages in / out", scope: .pane(.stream)),
+        KeyBinding(
+            [.character("r")], .toggleCategory(.message), "show / hide raw messages in / out", scope: .pane(.stream)),
         KeyBinding([.character("x")], .toggleCategory(.error), "show / hide errors", scope: .pane(.stream)),
         KeyBinding([.character("p")], .toggleCategory(.ping), "show / hide ping / prune", scope: .pane(.stream)),
         // Help and details
@@ -57,12 +70,16 @@ extension KeyMap {
         KeyBinding([.enter], .confirm, "kick with this code (asks first)", scope: .modal(.kickPicker), hint: "kick"),
         KeyBinding([.escape, .character("q")], .cancel, "cancel", scope: .modal(.kickPicker), hint: "cancel"),
         // Confirm
-        KeyBinding([.character("y"), .enter, .control("c")], .confirm, "yes", scope: .modal(.confirm), hint: "yes"),
+        KeyBinding([.character("y"), .enter], .confirm, "yes", scope: .modal(.confirm), hint: "yes"),
+        KeyBinding(
+            [.control("c")], .interrupt, "no for a kick or terminate; yes when the question is quit",
+            scope: .modal(.confirm)),
         KeyBinding([.character("n"), .escape, .character("q")], .cancel, "no", scope: .modal(.confirm), hint: "no"),
         // Inject form
         KeyBinding([.tab, .down], .nextField, "next field", scope: .modal(.inject), hint: "next field"),
         KeyBinding([.backTab, .up], .previousField, "previous field", scope: .modal(.inject)),
-        KeyBinding([.enter], .confirm, "send the event (when the data is valid JSON)", scope: .modal(.inject), hint: "send"),
+        KeyBinding(
+            [.enter], .confirm, "send the event (when the data is valid JSON)", scope: .modal(.inject), hint: "send"),
         KeyBinding([.escape], .cancel, "cancel", scope: .modal(.inject), hint: "cancel"),
         KeyBinding([.backspace], .deleteBackward, "delete before the cursor", scope: .modal(.inject)),
         KeyBinding([.delete], .deleteForward, "delete under the cursor", scope: .modal(.inject)),

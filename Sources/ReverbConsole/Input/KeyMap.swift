@@ -38,7 +38,9 @@ public struct KeyMap: Sendable {
     public func hints(for state: ConsoleState) -> [(key: String, label: String)] {
         let scopes: [KeyScope] = state.modal.map { [.modal($0.kind)] } ?? [.pane(state.focus), .global]
         return scopes.flatMap { scope in
-            bindings.filter { $0.scope == scope && $0.hint != nil }.map { ($0.hintKey ?? $0.keys[0].displayName, $0.hint ?? "") }
+            bindings.filter { $0.scope == scope && $0.hint != nil }.map {
+                ($0.hintKey ?? $0.keys[0].displayName, $0.hint ?? "")
+            }
         }
     }
 
@@ -53,7 +55,8 @@ public struct KeyMap: Sendable {
             lines.append(scope.title)
             for binding in scoped {
                 let label = binding.keyLabel
-                lines.append("  " + label + String(repeating: " ", count: keyWidth - label.count + 2) + binding.description)
+                lines.append(
+                    "  " + label + String(repeating: " ", count: keyWidth - label.count + 2) + binding.description)
             }
         }
         return lines

@@ -57,7 +57,9 @@ public struct ScreenLayout: Hashable, Sendable {
                 let (connections, stream) = rest.splitTop(connectionsHeight)
                 let (apps, afterApps) = top.splitLeft(max(18, width * 22 / 100))
                 let (channels, presence) = afterApps.splitLeft(afterApps.width - width * 30 / 100)
-                panes = [.apps: apps, .channels: channels, .presence: presence, .connections: connections, .stream: stream]
+                panes = [
+                    .apps: apps, .channels: channels, .presence: presence, .connections: connections, .stream: stream,
+                ]
             } else {
                 panes = [focus: body]
             }

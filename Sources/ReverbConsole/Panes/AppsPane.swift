@@ -28,10 +28,12 @@ public struct AppsPane: Pane {
                 return (["all", "", String(connections), String(channels), DisplayFormat.rate(rate)], nil)
             }
             let app = model.apps[index - 1]
-            return ([
-                app.id, app.key, String(app.connectionCount), String(app.channels.count),
-                DisplayFormat.rate(model.rates.appMessages[app.id] ?? 0),
-            ], nil)
+            return (
+                [
+                    app.id, app.key, String(app.connectionCount), String(app.channels.count),
+                    DisplayFormat.rate(model.rates.appMessages[app.id] ?? 0),
+                ], nil
+            )
         }
     }
 }

@@ -27,12 +27,14 @@ public struct ChannelsPane: Pane {
         table.draw(into: &grid, rect: inner) { index in
             let channel = model.channels[index].channel
             let isPresence = channel.kind.access == .presence
-            return ([
-                channel.name, channel.kind.label, String(channel.subscriberCount),
-                isPresence ? String(channel.userCount) : "-",
-                DisplayFormat.duration(now.timeIntervalSince(channel.occupiedSince)),
-                channel.lastEventName ?? "-",
-            ], [isPresence ? .presence : .text, .dim, .text, .text, .dim, .text])
+            return (
+                [
+                    channel.name, channel.kind.label, String(channel.subscriberCount),
+                    isPresence ? String(channel.userCount) : "-",
+                    DisplayFormat.duration(now.timeIntervalSince(channel.occupiedSince)),
+                    channel.lastEventName ?? "-",
+                ], [isPresence ? .presence : .text, .dim, .text, .text, .dim, .text]
+            )
         }
     }
 }

@@ -17,8 +17,10 @@ public struct ConnectionsPane: Pane {
 
     public func render(_ model: ConsoleModel, _ state: ConsoleState, into grid: inout CellGrid, rect: Rect) {
         let isFocused = state.focus == .connections
-        let inner = PaneBox(title: "4 Connections", status: "\(model.connections.count)", statusRole: .dim, isFocused: isFocused)
-            .draw(into: &grid, rect: rect)
+        let inner = PaneBox(
+            title: "4 Connections", status: "\(model.connections.count)", statusRole: .dim, isFocused: isFocused
+        )
+        .draw(into: &grid, rect: rect)
         let connections = model.connections
         let table = Table(
             columns: Self.columns, rowCount: connections.count,
@@ -28,13 +30,15 @@ public struct ConnectionsPane: Pane {
         let now = model.snapshot.takenAt
         table.draw(into: &grid, rect: inner) { index in
             let connection = connections[index]
-            return ([
-                connection.socketID, connection.appID, connection.origin ?? "-",
-                connection.channels.isEmpty ? "-" : connection.channels.sorted().joined(separator: ","),
-                DisplayFormat.duration(now.timeIntervalSince(connection.connectedAt)),
-                DisplayFormat.duration(now.timeIntervalSince(connection.lastSeenAt)),
-                DisplayFormat.count(connection.messagesIn), DisplayFormat.count(connection.messagesOut),
-            ], nil)
+            return (
+                [
+                    connection.socketID, connection.appID, connection.origin ?? "-",
+                    connection.channels.isEmpty ? "-" : connection.channels.sorted().joined(separator: ","),
+                    DisplayFormat.duration(now.timeIntervalSince(connection.connectedAt)),
+                    DisplayFormat.duration(now.timeIntervalSince(connection.lastSeenAt)),
+                    DisplayFormat.count(connection.messagesIn), DisplayFormat.count(connection.messagesOut),
+                ], nil
+            )
         }
     }
 }

@@ -21,8 +21,11 @@ public struct StreamPane: Pane {
 
     public func render(_ model: ConsoleModel, _ state: ConsoleState, into grid: inout CellGrid, rect: Rect) {
         let isFocused = state.focus == .stream
-        let inner = PaneBox(title: "5 Stream", status: Self.status(state), statusRole: state.isPaused ? .warn : .dim, isFocused: isFocused)
-            .draw(into: &grid, rect: rect)
+        let inner = PaneBox(
+            title: "5 Stream", status: Self.status(state), statusRole: state.isPaused ? .warn : .dim,
+            isFocused: isFocused
+        )
+        .draw(into: &grid, rect: rect)
         let stream = state.stream
         let count = stream.visibleCount
         let selected = state.streamCursor.map { ConsoleModel.clamp($0, count: count) }
@@ -33,10 +36,12 @@ public struct StreamPane: Pane {
         table.draw(into: &grid, rect: inner) { index in
             guard let event = stream.visibleRow(index) else { return ([], nil) }
             let role = StreamCategory(event.kind).role
-            return ([
-                event.kind.rawValue, event.socketID ?? "", event.channel ?? "", event.event ?? "",
-                Self.details(event), DisplayFormat.clock(event.time, offsetSeconds: utcOffsetSeconds),
-            ], [role, .text, .text, .text, event.kind == .error ? .error : .dim, .dim])
+            return (
+                [
+                    event.kind.rawValue, event.socketID ?? "", event.channel ?? "", event.event ?? "",
+                    Self.details(event), DisplayFormat.clock(event.time, offsetSeconds: utcOffsetSeconds),
+                ], [role, .text, .text, .text, event.kind == .error ? .error : .dim, .dim]
+            )
         }
     }
 

@@ -35,7 +35,8 @@ public struct ConsoleModel: Sendable {
             app.channels.sorted { $0.name < $1.name }.map { ScopedChannel(appID: app.id, channel: $0) }
         }
         self.channels = channels
-        let selectedChannel = channels.isEmpty ? nil : channels[Self.clamp(state.cursor(.channels), count: channels.count)]
+        let selectedChannel =
+            channels.isEmpty ? nil : channels[Self.clamp(state.cursor(.channels), count: channels.count)]
         self.selectedChannel = selectedChannel
         let presenceChannel =
             selectedChannel.flatMap { $0.channel.kind.access == .presence ? $0 : nil }

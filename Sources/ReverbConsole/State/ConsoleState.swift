@@ -24,7 +24,9 @@ public struct ConsoleState: Sendable {
     public var terminalWidth = 0
     public var terminalHeight = 0
 
-    public init(streamCapacity: Int = 5000, themeName: String = Theme.default.name, themeNames: [String] = [Theme.default.name]) {
+    public init(
+        streamCapacity: Int = 5000, themeName: String = Theme.default.name, themeNames: [String] = [Theme.default.name]
+    ) {
         stream = StreamBuffer(capacity: streamCapacity)
         self.themeName = themeName
         self.themeNames = themeNames

@@ -18,7 +18,9 @@ public struct InjectForm: Hashable, Sendable {
     public var focused: Field
 
     public init(appID: String, channel: String, event: String = "test-event", data: String = "{}") {
-        fields = [.app: TextField(appID), .channel: TextField(channel), .event: TextField(event), .data: TextField(data)]
+        fields = [
+            .app: TextField(appID), .channel: TextField(channel), .event: TextField(event), .data: TextField(data),
+        ]
         focused = channel.isEmpty ? .channel : .event
     }
 

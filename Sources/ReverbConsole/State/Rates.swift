@@ -9,7 +9,9 @@ public struct Rates: Hashable, Sendable {
     /// Messages in plus out per second, per app id.
     public var appMessages: [String: Double]
 
-    public init(messagesIn: Double = 0, messagesOut: Double = 0, apiRequests: Double = 0, appMessages: [String: Double] = [:]) {
+    public init(
+        messagesIn: Double = 0, messagesOut: Double = 0, apiRequests: Double = 0, appMessages: [String: Double] = [:]
+    ) {
         self.messagesIn = messagesIn
         self.messagesOut = messagesOut
         self.apiRequests = apiRequests

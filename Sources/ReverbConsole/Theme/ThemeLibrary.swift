@@ -68,7 +68,8 @@ public struct ThemeLibrary: Sendable {
         let url = URL(fileURLWithPath: path)
         // The file name, not the whole path, so the warning fits on the flash line.
         return Self.theme(
-            named: url.deletingPathExtension().lastPathComponent, from: ThemeFile.parse(text), source: url.lastPathComponent
+            named: url.deletingPathExtension().lastPathComponent, from: ThemeFile.parse(text),
+            source: url.lastPathComponent
         )
     }
 

@@ -8,7 +8,7 @@ struct APIEndpoints {
     let app: Application
     let request: HTTPRequest
 
-    private var registry: ChannelRegistry { engine.registry(for: app) }
+    private var registry: AppRegistry { engine.registry(for: app) }
 
     // MARK: POST /apps/{id}/events
 
@@ -16,8 +16,9 @@ struct APIEndpoints {
         let body = try jsonBody()
         let event = try EventFields(body, fieldPrefix: "", allowsChannels: true)
         let request = PublishRequest(
-            appID: app.id, channels: event.channels, event: event.name, data: event.data, excludingSocketID: event.socketID)
-        _ = try? engine.publish(request)
+            appID: app.id, channels: event.channels, event: event.name, data: event.data,
+            excludingSocketID: event.socketID)
+        engine.publish(request, to: app, encoding: .triggered)
         guard event.info != nil else { return .json(.ok, .object([])) }
         let info = InfoAttributes(event.info)
         let channels = registry.withState { state in
@@ -38,8 +39,9 @@ struct APIEndpoints {
         }
         for event in events {
             let request = PublishRequest(
-                appID: app.id, channels: event.channels, event: event.name, data: event.data, excludingSocketID: event.socketID)
-            _ = try? engine.publish(request, batchOrder: true)
+                appID: app.id, channels: event.channels, event: event.name, data: event.data,
+                excludingSocketID: event.socketID)
+            engine.publish(request, to: app, encoding: .batchItem)
         }
         guard events.contains(where: { $0.info != nil }) else {
             return .json(.ok, .object([JSONMember("batch", .object([]))]))
@@ -105,10 +107,14 @@ struct APIEndpoints {
     // MARK: Body
 
     private func jsonBody() throws(APIError) -> JSONValue {
-        guard request.body.readableBytes > 0 else { throw .text(.badRequest, "The request body is empty; send a JSON object.") }
+        guard request.body.readableBytes > 0 else {
+            throw .text(.badRequest, "The request body is empty; send a JSON object.")
+        }
         do {
             let value = try JSONParser.parse(bytes: request.body.readableBytesView)
-            guard case .object = value else { throw APIError.text(.badRequest, "The request body must be a JSON object.") }
+            guard case .object = value else {
+                throw APIError.text(.badRequest, "The request body must be a JSON object.")
+            }
             return value
         } catch let error as APIError {
             throw error
@@ -129,10 +135,18 @@ struct EventFields {
     init(_ value: JSONValue, fieldPrefix: String, allowsChannels: Bool) throws(APIError) {
         func field(_ name: String) -> String { fieldPrefix + name }
         guard case .object = value else { throw .validation(field("name"), "Each batch item must be an object.") }
-        guard let nameValue = value["name"], !nameValue.isNull else { throw .validation(field("name"), "The name field is required.") }
-        guard case .string(let name) = nameValue else { throw .validation(field("name"), "The name field must be a string.") }
-        guard let dataValue = value["data"], !dataValue.isNull else { throw .validation(field("data"), "The data field is required.") }
-        guard case .string(let data) = dataValue else { throw .validation(field("data"), "The data field must be a string.") }
+        guard let nameValue = value["name"], !nameValue.isNull else {
+            throw .validation(field("name"), "The name field is required.")
+        }
+        guard case .string(let name) = nameValue else {
+            throw .validation(field("name"), "The name field must be a string.")
+        }
+        guard let dataValue = value["data"], !dataValue.isNull else {
+            throw .validation(field("data"), "The data field is required.")
+        }
+        guard case .string(let data) = dataValue else {
+            throw .validation(field("data"), "The data field must be a string.")
+        }
         var channels: [String] = []
         if allowsChannels, let list = value["channels"], !list.isNull {
             guard case .array(let items) = list, !items.isEmpty, items.allSatisfy({ $0.stringValue != nil }) else {
@@ -140,18 +154,26 @@ struct EventFields {
             }
             channels = items.compactMap(\.stringValue)
         } else if let channel = value["channel"], !channel.isNull {
-            guard case .string(let name) = channel else { throw .validation(field("channel"), "The channel field must be a string.") }
+            guard case .string(let name) = channel else {
+                throw .validation(field("channel"), "The channel field must be a string.")
+            }
             channels = [name]
         } else {
-            throw .validation(field(allowsChannels ? "channels" : "channel"), allowsChannels
-                ? "The channels field is required when channel is not present." : "The channel field is required.")
+            throw .validation(
+                field(allowsChannels ? "channels" : "channel"),
+                allowsChannels
+                    ? "The channels field is required when channel is not present." : "The channel field is required.")
         }
         if let socket = value["socket_id"], !socket.isNull {
-            guard case .string(let text) = socket else { throw .validation(field("socket_id"), "The socket id field must be a string.") }
+            guard case .string(let text) = socket else {
+                throw .validation(field("socket_id"), "The socket id field must be a string.")
+            }
             socketID = text
         }
         if let infoValue = value["info"], !infoValue.isNull {
-            guard case .string(let text) = infoValue else { throw .validation(field("info"), "The info field must be a string.") }
+            guard case .string(let text) = infoValue else {
+                throw .validation(field("info"), "The info field must be a string.")
+            }
             info = text
         }
         self.name = name

@@ -38,22 +38,28 @@ struct APIRouter {
         if case .health = route { return .json(.ok, .object([JSONMember("health", .string("OK"))])) }
         if case .socket = route {
             var response = HTTPResponse.text(
-                .upgradeRequired, "This endpoint takes WebSocket connections: connect with a Pusher client to \(request.path).")
+                .upgradeRequired,
+                "This endpoint takes WebSocket connections: connect with a Pusher client to \(request.path).")
             response.headers.add(name: "Upgrade", value: "websocket")
             return response
         }
-        guard let app = appID.isEmpty ? request.queryValue("auth_key").flatMap(engine.directory.app(key:)) : engine.directory.app(id: appID)
+        guard
+            let app = appID.isEmpty
+                ? request.queryValue("auth_key").flatMap(engine.directory.app(key:)) : engine.directory.app(id: appID)
         else {
             if appID.isEmpty { return .text(.unauthorized, "Authentication signature invalid: auth_key names no app.") }
             return .text(.notFound, "No matching application for ID [\(appID)].")
         }
         do {
             try APISignature.verify(
-                method: request.method.rawValue, path: path, query: request.query, body: Array(request.body.readableBytesView),
+                method: request.method.rawValue, path: path, query: request.query,
+                body: Array(request.body.readableBytesView),
                 app: app, timestampWindow: engine.configuration.apiTimestampWindow)
         } catch {
             engine.events.emit {
-                EngineEvent(kind: .error, appID: app.id, event: "\(request.method.rawValue) \(path)", code: 401, detail: error.description)
+                EngineEvent(
+                    kind: .error, appID: app.id, event: "\(request.method.rawValue) \(path)", code: 401,
+                    detail: error.description)
             }
             return .text(.unauthorized, "Authentication signature invalid: \(error.description).")
         }

@@ -10,10 +10,12 @@ public struct ApplicationDirectory: Sendable {
         var byID: [String: Application] = [:]
         for app in apps {
             guard byKey.updateValue(app, forKey: app.key) == nil else {
-                throw ConfigurationError(source: "apps", key: "key", value: app.key, expected: "a key used by one app only")
+                throw ConfigurationError(
+                    source: "apps", key: "key", value: app.key, expected: "a key used by one app only")
             }
             guard byID.updateValue(app, forKey: app.id) == nil else {
-                throw ConfigurationError(source: "apps", key: "app_id", value: app.id, expected: "an id used by one app only")
+                throw ConfigurationError(
+                    source: "apps", key: "app_id", value: app.id, expected: "an id used by one app only")
             }
         }
         self.all = apps

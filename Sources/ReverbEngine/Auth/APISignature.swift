@@ -48,14 +48,17 @@ enum APISignature {
         guard HMACSigner.constantTimeEquals(key, app.key) else { throw .wrongKey }
         if timestampWindow > 0 {
             let offset = Int(abs(now.timeIntervalSince1970 - (Double(timestampText) ?? 0)))
-            guard offset <= timestampWindow else { throw .staleTimestamp(offsetSeconds: offset, window: timestampWindow) }
+            guard offset <= timestampWindow else {
+                throw .staleTimestamp(offsetSeconds: offset, window: timestampWindow)
+            }
         }
         if let bodyMD5 = value("body_md5") {
             guard bodyMD5 == md5Hex(body) else { throw .bodyMD5Mismatch }
         } else if !body.isEmpty {
             throw .bodyMD5Missing
         }
-        let expected = HMACSigner.hexSignature(of: stringToSign(method: method, path: path, query: query), secret: app.secret)
+        let expected = HMACSigner.hexSignature(
+            of: stringToSign(method: method, path: path, query: query), secret: app.secret)
         guard HMACSigner.constantTimeEquals(signature, expected) else { throw .signatureMismatch }
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// Reads the JSON config file: `{"server": {...}, "apps": [{...}]}` with `config/reverb.php`'s key names.
 enum ConfigurationFile {
     static let serverKeys = [
-        "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout", "write_buffer_limit", "api_timestamp_window", "tls",
+        "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout",
+        "write_buffer_limit", "api_timestamp_window", "tls",
     ]
     static let appKeys = [
         "app_id", "key", "secret", "allowed_origins", "ping_interval", "activity_timeout", "max_message_size",
@@ -45,25 +46,33 @@ enum ConfigurationFile {
         case "hostname": configuration.hostname = member.value.isNull ? nil : try reader.string(member.value, at: key)
         case "max_request_size": configuration.maxRequestSize = try reader.integer(member.value, at: key, minimum: 1)
         case "pong_timeout": configuration.pongTimeout = try reader.integer(member.value, at: key, minimum: 1)
-        case "slow_client_timeout": configuration.slowClientTimeout = try reader.integer(member.value, at: key, minimum: 1)
-        case "write_buffer_limit": configuration.writeBufferLimit = try reader.integer(member.value, at: key, minimum: 65_536)
-        case "api_timestamp_window": configuration.apiTimestampWindow = try reader.integer(member.value, at: key, minimum: 0)
+        case "slow_client_timeout":
+            configuration.slowClientTimeout = try reader.integer(member.value, at: key, minimum: 1)
+        case "write_buffer_limit":
+            configuration.writeBufferLimit = try reader.integer(member.value, at: key, minimum: 65_536)
+        case "api_timestamp_window":
+            configuration.apiTimestampWindow = try reader.integer(member.value, at: key, minimum: 0)
         case "tls":
             if member.value.isNull { return }
             let tls = try reader.object(member.value, at: key, allowed: ["cert", "key", "passphrase"])
             configuration.tls = ServerConfiguration.TLSFiles(
                 certificateChainPath: try reader.string(tls["cert"] ?? .null, at: "\(key).cert"),
                 privateKeyPath: try reader.string(tls["key"] ?? .null, at: "\(key).key"),
-                passphrase: try tls["passphrase"].map { v throws(ConfigurationError) in try reader.string(v, at: "\(key).passphrase") })
+                passphrase: try tls["passphrase"].map { v throws(ConfigurationError) in
+                    try reader.string(v, at: "\(key).passphrase")
+                })
         default: break
         }
     }
 
-    private static func app(_ value: JSONValue, at path: String, reader: inout Reader) throws(ConfigurationError) -> Application {
+    private static func app(
+        _ value: JSONValue, at path: String, reader: inout Reader
+    ) throws(ConfigurationError) -> Application {
         let members = try reader.object(value, at: path, allowed: appKeys)
         func required(_ key: String) throws(ConfigurationError) -> String {
             guard let value = members[key] else {
-                throw ConfigurationError(source: reader.path, key: "\(path).\(key)", value: "", expected: "a value (it is required)")
+                throw ConfigurationError(
+                    source: reader.path, key: "\(path).\(key)", value: "", expected: "a value (it is required)")
             }
             return try reader.scalarText(value, at: "\(path).\(key)")
         }
@@ -72,7 +81,9 @@ enum ConfigurationFile {
             let key = "\(path).\(member.key)"
             switch member.key {
             case "allowed_origins":
-                guard case .array(let list) = member.value else { throw reader.error(key, member.value, "an array of host patterns") }
+                guard case .array(let list) = member.value else {
+                    throw reader.error(key, member.value, "an array of host patterns")
+                }
                 app.allowedOrigins = try list.map { v throws(ConfigurationError) in try reader.string(v, at: key) }
             case "ping_interval": app.pingInterval = try reader.integer(member.value, at: key, minimum: 1)
             case "activity_timeout": app.activityTimeout = try reader.integer(member.value, at: key, minimum: 1)
@@ -89,10 +100,19 @@ enum ConfigurationFile {
                 let limits = try reader.object(
                     member.value, at: key, allowed: ["enabled", "max_attempts", "decay_seconds", "terminate_on_limit"])
                 var limit = Application.RateLimit()
-                if let v = limits["max_attempts"] { limit.maxAttempts = try reader.integer(v, at: "\(key).max_attempts", minimum: 1) }
-                if let v = limits["decay_seconds"] { limit.decaySeconds = try reader.integer(v, at: "\(key).decay_seconds", minimum: 1) }
-                if let v = limits["terminate_on_limit"] { limit.terminateOnLimit = try reader.boolean(v, at: "\(key).terminate_on_limit") }
-                let enabled = try limits["enabled"].map { v throws(ConfigurationError) in try reader.boolean(v, at: "\(key).enabled") } ?? false
+                if let v = limits["max_attempts"] {
+                    limit.maxAttempts = try reader.integer(v, at: "\(key).max_attempts", minimum: 1)
+                }
+                if let v = limits["decay_seconds"] {
+                    limit.decaySeconds = try reader.integer(v, at: "\(key).decay_seconds", minimum: 1)
+                }
+                if let v = limits["terminate_on_limit"] {
+                    limit.terminateOnLimit = try reader.boolean(v, at: "\(key).terminate_on_limit")
+                }
+                let enabled =
+                    try limits["enabled"].map { v throws(ConfigurationError) in
+                        try reader.boolean(v, at: "\(key).enabled")
+                    } ?? false
                 app.rateLimit = enabled ? limit : nil
             default: break
             }
@@ -112,14 +132,17 @@ enum ConfigurationFile {
             guard case .object(let members) = value else { throw error(key, value, "an object") }
             for member in members where !allowed.contains(member.key) {
                 throw ConfigurationError(
-                    source: path, key: key == "(document)" ? member.key : "\(key).\(member.key)", value: member.value.jsonText,
+                    source: path, key: key == "(document)" ? member.key : "\(key).\(member.key)",
+                    value: member.value.jsonText,
                     expected: "one of the known keys: \(allowed.joined(separator: ", "))")
             }
             return members
         }
 
         func string(_ value: JSONValue, at key: String, allowEmpty: Bool = false) throws(ConfigurationError) -> String {
-            guard case .string(let text) = value, allowEmpty || !text.isEmpty else { throw error(key, value, "a non-empty string") }
+            guard case .string(let text) = value, allowEmpty || !text.isEmpty else {
+                throw error(key, value, "a non-empty string")
+            }
             return text
         }
 
@@ -132,9 +155,15 @@ enum ConfigurationFile {
             }
         }
 
-        func integer(_ value: JSONValue, at key: String, minimum: Int, maximum: Int = .max) throws(ConfigurationError) -> Int {
-            guard case .number(let literal) = value, let number = Int(literal), number >= minimum, number <= maximum else {
-                throw error(key, value, maximum == .max ? "a whole number of at least \(minimum)" : "a whole number from \(minimum) to \(maximum)")
+        func integer(
+            _ value: JSONValue, at key: String, minimum: Int, maximum: Int = .max
+        ) throws(ConfigurationError) -> Int {
+            guard case .number(let literal) = value, let number = Int(literal), number >= minimum, number <= maximum
+            else {
+                throw error(
+                    key, value,
+                    maximum == .max
+                        ? "a whole number of at least \(minimum)" : "a whole number from \(minimum) to \(maximum)")
             }
             return number
         }

@@ -45,7 +45,8 @@ public enum ConfigurationLoader {
             dotEnv = DotEnvFile.parse(text, environment: environment)
             filesRead.append(envPath)
         } else if let envFile = flags.envFile {
-            throw ConfigurationError(source: "--env-file", key: "env-file", value: envFile, expected: "a readable .env file")
+            throw ConfigurationError(
+                source: "--env-file", key: "env-file", value: envFile, expected: "a readable .env file")
         }
 
         var appFields = EnvironmentKeys.AppFields()
@@ -83,7 +84,9 @@ public enum ConfigurationLoader {
             configuration.apps[0] = fields.applied(to: first)
             return
         }
-        for (name, value) in [("REVERB_APP_ID", fields.id), ("REVERB_APP_KEY", fields.key), ("REVERB_APP_SECRET", fields.secret)]
+        for (name, value) in [
+            ("REVERB_APP_ID", fields.id), ("REVERB_APP_KEY", fields.key), ("REVERB_APP_SECRET", fields.secret),
+        ]
         where value == nil {
             throw ConfigurationError(
                 source: "environment", key: name, value: "",
@@ -92,7 +95,9 @@ public enum ConfigurationLoader {
         configuration.apps = [fields.applied(to: Application(id: fields.id!, key: fields.key!, secret: fields.secret!))]
     }
 
-    private static func applyFlags(_ flags: Flags, to configuration: inout ServerConfiguration) throws(ConfigurationError) {
+    private static func applyFlags(
+        _ flags: Flags, to configuration: inout ServerConfiguration
+    ) throws(ConfigurationError) {
         if let host = flags.host {
             configuration.host = try ConfigurationValue(source: "command line", key: "--host", text: host).nonEmpty()
         }

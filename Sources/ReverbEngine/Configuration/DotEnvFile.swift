@@ -18,7 +18,8 @@ public enum DotEnvFile {
                 // Double quotes may span lines and take escapes and references.
                 var body = String(rest.dropFirst())
                 while !hasClosingQuote(body), let next = lines.next() { body += "\n" + next }
-                value = resolve(unescape(String(body.prefix(upTo: closingQuoteIndex(body) ?? body.endIndex))), values, environment)
+                value = resolve(
+                    unescape(String(body.prefix(upTo: closingQuoteIndex(body) ?? body.endIndex))), values, environment)
             } else if rest.hasPrefix("'") {
                 rest.removeFirst()
                 value = String(rest.prefix { $0 != "'" })

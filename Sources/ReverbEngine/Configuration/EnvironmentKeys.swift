@@ -47,7 +47,8 @@ enum EnvironmentKeys {
         }
     }
 
-    typealias Apply = @Sendable (ConfigurationValue, inout ServerConfiguration, inout AppFields) throws(ConfigurationError) -> Void
+    typealias Apply =
+        @Sendable (ConfigurationValue, inout ServerConfiguration, inout AppFields) throws(ConfigurationError) -> Void
 
     /// Every variable we read, in the order the README documents them.
     static let all: [(name: String, apply: Apply)] = [
@@ -55,26 +56,65 @@ enum EnvironmentKeys {
         ("REVERB_SERVER_PORT", { v, c, _ throws(ConfigurationError) in c.port = try v.port() }),
         ("REVERB_SERVER_PATH", { v, c, _ in c.path = v.text }),
         ("REVERB_HOST", { v, c, _ in c.hostname = v.text.isEmpty ? nil : v.text }),
-        ("REVERB_MAX_REQUEST_SIZE", { v, c, _ throws(ConfigurationError) in c.maxRequestSize = try v.integer(minimum: 1) }),
+        (
+            "REVERB_MAX_REQUEST_SIZE",
+            { v, c, _ throws(ConfigurationError) in c.maxRequestSize = try v.integer(minimum: 1) }
+        ),
         ("REVERB_PONG_TIMEOUT", { v, c, _ throws(ConfigurationError) in c.pongTimeout = try v.integer(minimum: 1) }),
-        ("REVERB_SLOW_CLIENT_TIMEOUT", { v, c, _ throws(ConfigurationError) in c.slowClientTimeout = try v.integer(minimum: 1) }),
-        ("REVERB_WRITE_BUFFER_LIMIT", { v, c, _ throws(ConfigurationError) in c.writeBufferLimit = try v.integer(minimum: 65_536) }),
-        ("REVERB_API_TIMESTAMP_WINDOW", { v, c, _ throws(ConfigurationError) in c.apiTimestampWindow = try v.integer(minimum: 0) }),
+        (
+            "REVERB_SLOW_CLIENT_TIMEOUT",
+            { v, c, _ throws(ConfigurationError) in c.slowClientTimeout = try v.integer(minimum: 1) }
+        ),
+        (
+            "REVERB_WRITE_BUFFER_LIMIT",
+            { v, c, _ throws(ConfigurationError) in c.writeBufferLimit = try v.integer(minimum: 65_536) }
+        ),
+        (
+            "REVERB_API_TIMESTAMP_WINDOW",
+            { v, c, _ throws(ConfigurationError) in c.apiTimestampWindow = try v.integer(minimum: 0) }
+        ),
         ("REVERB_TLS_CERT", { v, c, _ in c.tls = tlsFiles(c.tls, certificate: v.text) }),
         ("REVERB_TLS_KEY", { v, c, _ in c.tls = tlsFiles(c.tls, key: v.text) }),
         ("REVERB_APP_ID", { v, _, a throws(ConfigurationError) in a.id = try v.nonEmpty() }),
         ("REVERB_APP_KEY", { v, _, a throws(ConfigurationError) in a.key = try v.nonEmpty() }),
         ("REVERB_APP_SECRET", { v, _, a throws(ConfigurationError) in a.secret = try v.nonEmpty() }),
         ("REVERB_APP_ALLOWED_ORIGINS", { v, _, a in a.allowedOrigins = v.list() }),
-        ("REVERB_APP_PING_INTERVAL", { v, _, a throws(ConfigurationError) in a.pingInterval = try v.integer(minimum: 1) }),
-        ("REVERB_APP_ACTIVITY_TIMEOUT", { v, _, a throws(ConfigurationError) in a.activityTimeout = try v.integer(minimum: 1) }),
-        ("REVERB_APP_MAX_MESSAGE_SIZE", { v, _, a throws(ConfigurationError) in a.maxMessageSize = try v.integer(minimum: 1) }),
-        ("REVERB_APP_MAX_CONNECTIONS", { v, _, a throws(ConfigurationError) in a.maxConnections = .some(try v.optionalLimit()) }),
-        ("REVERB_APP_ACCEPT_CLIENT_EVENTS_FROM", { v, _, a throws(ConfigurationError) in a.acceptClientEventsFrom = try v.clientEventPolicy() }),
-        ("REVERB_APP_RATE_LIMITING_ENABLED", { v, _, a throws(ConfigurationError) in a.rateLimitingEnabled = try v.boolean() }),
-        ("REVERB_APP_RATE_LIMIT_MAX_ATTEMPTS", { v, _, a throws(ConfigurationError) in a.rateLimitMaxAttempts = try v.integer(minimum: 1) }),
-        ("REVERB_APP_RATE_LIMIT_DECAY_SECONDS", { v, _, a throws(ConfigurationError) in a.rateLimitDecaySeconds = try v.integer(minimum: 1) }),
-        ("REVERB_APP_RATE_LIMIT_TERMINATE", { v, _, a throws(ConfigurationError) in a.rateLimitTerminate = try v.boolean() }),
+        (
+            "REVERB_APP_PING_INTERVAL",
+            { v, _, a throws(ConfigurationError) in a.pingInterval = try v.integer(minimum: 1) }
+        ),
+        (
+            "REVERB_APP_ACTIVITY_TIMEOUT",
+            { v, _, a throws(ConfigurationError) in a.activityTimeout = try v.integer(minimum: 1) }
+        ),
+        (
+            "REVERB_APP_MAX_MESSAGE_SIZE",
+            { v, _, a throws(ConfigurationError) in a.maxMessageSize = try v.integer(minimum: 1) }
+        ),
+        (
+            "REVERB_APP_MAX_CONNECTIONS",
+            { v, _, a throws(ConfigurationError) in a.maxConnections = .some(try v.optionalLimit()) }
+        ),
+        (
+            "REVERB_APP_ACCEPT_CLIENT_EVENTS_FROM",
+            { v, _, a throws(ConfigurationError) in a.acceptClientEventsFrom = try v.clientEventPolicy() }
+        ),
+        (
+            "REVERB_APP_RATE_LIMITING_ENABLED",
+            { v, _, a throws(ConfigurationError) in a.rateLimitingEnabled = try v.boolean() }
+        ),
+        (
+            "REVERB_APP_RATE_LIMIT_MAX_ATTEMPTS",
+            { v, _, a throws(ConfigurationError) in a.rateLimitMaxAttempts = try v.integer(minimum: 1) }
+        ),
+        (
+            "REVERB_APP_RATE_LIMIT_DECAY_SECONDS",
+            { v, _, a throws(ConfigurationError) in a.rateLimitDecaySeconds = try v.integer(minimum: 1) }
+        ),
+        (
+            "REVERB_APP_RATE_LIMIT_TERMINATE",
+            { v, _, a throws(ConfigurationError) in a.rateLimitTerminate = try v.boolean() }
+        ),
     ]
 
     private static func tlsFiles(

@@ -56,7 +56,8 @@ public struct TrafficLog: Service {
         case .prune: text = line("Connection Pruned", socket, width: width)
         case .error:
             let origin = socket.isEmpty ? "HTTP API request" : "Message from \(socket)"
-            text = "  ERROR  \(origin) resulted in a pusher error.\n"
+            text =
+                "  ERROR  \(origin) resulted in a pusher error.\n"
                 + line("Error \(event.code.map(String.init) ?? "")", event.detail ?? "", width: width)
         }
         if let payload = event.payload {

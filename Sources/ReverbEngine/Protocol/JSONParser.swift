@@ -26,7 +26,9 @@ public enum JSONParser {
 
     public static func parse<Bytes: Sequence<UInt8>>(bytes: Bytes) throws(JSONParseError) -> JSONValue {
         let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer in Result { () throws(JSONParseError) in try parse(bytes: buffer) } }.get()
+        return try array.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in try parse(bytes: buffer) }
+        }.get()
     }
 }
 

@@ -35,11 +35,15 @@ extension ByteBuffer {
         text.withUTF8 { bytes in
             var runStart = 0
             for index in 0..<bytes.count where JSONEscaping.needsEscape(bytes[index]) {
-                if runStart < index { writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<index]))) }
+                if runStart < index {
+                    writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<index])))
+                }
                 writeString(JSONEscaping.escapeSequence(for: bytes[index]))
                 runStart = index + 1
             }
-            if runStart < bytes.count { writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))) }
+            if runStart < bytes.count {
+                writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])))
+            }
         }
     }
 

@@ -14,7 +14,8 @@ public struct PusherError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let overQuota = PusherError(code: 4004, message: "Application is over connection quota")
     public static let originNotAllowed = PusherError(code: 4009, message: "Origin not allowed")
     public static let unauthorized = PusherError(code: 4009, message: "Connection is unauthorized")
-    public static let notAMember = PusherError(code: 4009, message: "The client is not a member of the specified channel.")
+    public static let notAMember = PusherError(
+        code: 4009, message: "The client is not a member of the specified channel.")
     public static let invalidMessageFormat = PusherError(code: 4200, message: "Invalid message format")
     public static let pongNotReceived = PusherError(code: 4201, message: "Pong reply not received in time")
     public static let clientEventsDisabled = PusherError(
@@ -27,4 +28,7 @@ public struct PusherError: Error, Sendable, Hashable, CustomStringConvertible {
     public static func closedByOperator(code: Int) -> PusherError {
         PusherError(code: code, message: "Connection closed by the server operator")
     }
+
+    /// Sent to each socket of a user closed by `terminate_connections`: 4009, so clients do not reconnect.
+    public static let terminatedByServer = PusherError(code: 4009, message: "Connection terminated by the server")
 }

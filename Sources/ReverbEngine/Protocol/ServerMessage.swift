@@ -8,7 +8,8 @@ public enum ServerMessage {
 
     /// `{"event":…,"data":"…","channel":…}`: `data` is a JSON string; empty `channel` is left out.
     public static func envelope(event: String, data: String?, channel: String?) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 48 + event.utf8.count + (data?.utf8.count ?? 0) + (channel?.utf8.count ?? 0))
+        var buffer = allocator.buffer(
+            capacity: 48 + event.utf8.count + (data?.utf8.count ?? 0) + (channel?.utf8.count ?? 0))
         buffer.writeStaticString("{\"event\":")
         buffer.writeJSONString(event)
         if let data {
@@ -55,7 +56,8 @@ public enum ServerMessage {
 
     public static func error(_ error: PusherError) -> ByteBuffer {
         envelope(
-            event: "pusher:error", data: "{\"code\":\(error.code),\"message\":\(error.message.jsonQuoted)}", channel: nil)
+            event: "pusher:error", data: "{\"code\":\(error.code),\"message\":\(error.message.jsonQuoted)}",
+            channel: nil)
     }
 
     /// An event from the HTTP API or the console: `data` is passed through as the string the caller gave.

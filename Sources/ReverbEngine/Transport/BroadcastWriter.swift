@@ -30,11 +30,16 @@ enum BroadcastWriter {
             if let output = group.outputs[index] {
                 output.context.write(wrapped, promise: nil)
             } else {
-                group.handles[index].channel.write(WebSocketFrame(fin: true, opcode: .text, data: payload), promise: nil)
+                group.handles[index].channel.write(
+                    WebSocketFrame(fin: true, opcode: .text, data: payload), promise: nil)
             }
         }
         for index in 0..<group.count {
-            if let output = group.outputs[index] { output.context.flush() } else { group.handles[index].channel.flush() }
+            if let output = group.outputs[index] {
+                output.context.flush()
+            } else {
+                group.handles[index].channel.flush()
+            }
         }
     }
 

@@ -75,14 +75,18 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// A clear answer to a WebSocket handshake NIO refused (wrong version, missing key).
     static func upgradeRefusal(_ error: any Error, head: HTTPRequestHead) -> HTTPResponse {
         if head.headers.first(name: "Sec-WebSocket-Version").map({ $0 != "13" }) == true {
-            var response = HTTPResponse.text(.upgradeRequired, "Unsupported WebSocket version: use Sec-WebSocket-Version 13.")
+            var response = HTTPResponse.text(
+                .upgradeRequired, "Unsupported WebSocket version: use Sec-WebSocket-Version 13.")
             response.headers.add(name: "Sec-WebSocket-Version", value: "13")
             return response
         }
-        return .text(.badRequest, "Invalid WebSocket handshake: a single Sec-WebSocket-Key and Sec-WebSocket-Version 13 are required.")
+        return .text(
+            .badRequest,
+            "Invalid WebSocket handshake: a single Sec-WebSocket-Key and Sec-WebSocket-Version 13 are required.")
     }
 
-    private func write(_ response: HTTPResponse, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext) {
+    private func write(_ response: HTTPResponse, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext)
+    {
         var head = HTTPResponseHead(version: version, status: response.status, headers: response.headers)
         head.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         head.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache, private")

@@ -31,7 +31,7 @@ enum Listener {
                 return channel.eventLoop.makeSucceededFuture(["X-Powered-By": "reverb-tui"])
             },
             upgradePipelineHandler: { channel, head in
-                let handler = ConnectionHandler(
+                let handler = WebSocketChannelHandler(
                     engine: engine, app: socketKey(head.uri).flatMap(engine.directory.app(key:)),
                     origin: head.headers.first(name: "Origin"))
                 return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
@@ -44,10 +44,13 @@ enum Listener {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             // Idle Pusher sockets read a subscribe and pings: start their receive buffer small (NIO keeps one per
             // channel), it grows for larger reads. 2 KiB → 256 B saves ~1.8 KB per connection.
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536))
+            .childChannelOption(
+                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536)
+            )
             .childChannelOption(
                 .writeBufferWaterMark,
-                value: .init(low: configuration.writeBufferLimit / 2, high: configuration.writeBufferLimit))
+                value: .init(low: configuration.writeBufferLimit / 2, high: configuration.writeBufferLimit)
+            )
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations

@@ -39,10 +39,11 @@ final class ConsoleService: Service {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                     // A dedicated thread, not the cooperative pool: the loop blocks in `get_wch`.
                     let thread = Thread {
-                        continuation.resume(with: Result {
-                            try TerminalLoop(engine: engine, events: events, options: options, logger: logger)
-                                .run(stop: stop)
-                        })
+                        continuation.resume(
+                            with: Result {
+                                try TerminalLoop(engine: engine, events: events, options: options, logger: logger)
+                                    .run(stop: stop)
+                            })
                     }
                     thread.name = "reverb-tui console"
                     thread.start()

@@ -102,7 +102,9 @@ final class NcursesScreen {
                 var end = start
                 rowBuffer.removeAll(keepingCapacity: true)
                 while end < row.endIndex, row[end].role == role {
-                    for scalar in row[end].character.unicodeScalars { rowBuffer.append(wchar_t(bitPattern: scalar.value)) }
+                    for scalar in row[end].character.unicodeScalars {
+                        rowBuffer.append(wchar_t(bitPattern: scalar.value))
+                    }
                     end += 1
                 }
                 let style = styles[Int(role.rawValue)]

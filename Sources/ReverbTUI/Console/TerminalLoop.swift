@@ -93,7 +93,8 @@ final class TerminalLoop {
             state.ingest(events.drain())
             state.ringDropped = events.droppedCount
             for key in keys where key != .resize {
-                let model = ConsoleModel(snapshot: snapshot, state: state, rates: rates.current, rateHistory: rates.history)
+                let model = ConsoleModel(
+                    snapshot: snapshot, state: state, rates: rates.current, rateHistory: rates.history)
                 guard let action = keyMap.action(for: key, in: state) else { continue }
                 let effect = reducer.reduce(action, state: &state, model: model)
                 if !perform(effect, screen: screen) { return }
@@ -149,12 +150,14 @@ final class TerminalLoop {
         if let takenAt = snapshotTakenAt, now - takenAt < Self.snapshotInterval { return }
         let connectionCount = snapshot.apps.reduce(0) { $0 + $1.connectionCount }
         let rowsDue =
-            connectionCount < Self.largeServerConnections || rowsTakenAt.map { now - $0 >= Self.largeServerRowInterval } ?? true
+            connectionCount < Self.largeServerConnections
+            || rowsTakenAt.map { now - $0 >= Self.largeServerRowInterval } ?? true
         var fresh = engine.snapshot(includingConnections: rowsDue)
         if rowsDue {
             rowsTakenAt = now
         } else {
-            let previousRows = Dictionary(snapshot.apps.map { ($0.id, $0.connections) }, uniquingKeysWith: { first, _ in first })
+            let previousRows = Dictionary(
+                snapshot.apps.map { ($0.id, $0.connections) }, uniquingKeysWith: { first, _ in first })
             for index in fresh.apps.indices { fresh.apps[index].connections = previousRows[fresh.apps[index].id] ?? [] }
         }
         snapshot = fresh

@@ -54,7 +54,9 @@ import Testing
             return
         }
         #expect(confirmation.question == "Kick 112233445.556677889 with 4009 (unauthorized: no reconnect)?")
-        #expect(press([.character("y")], &state) == .run(.kick(appID: "123456", socketID: "112233445.556677889", code: 4009)))
+        #expect(
+            press([.character("y")], &state)
+                == .run(.kick(appID: "123456", socketID: "112233445.556677889", code: 4009)))
         #expect(state.modal == nil)
     }
 

@@ -54,7 +54,11 @@ import Testing
         var state = ConsoleState()
         state.focus = .connections
         let hints = keyMap.hints(for: state).map { "\($0.key) \($0.label)" }
-        #expect(hints == ["K kick", "? help", "q quit", "tab focus", "enter details", "/ filter", "space pause", "i inject", "ctrl-s export", "t theme"])
+        #expect(
+            hints == [
+                "K kick", "? help", "q quit", "tab focus", "enter details", "/ filter", "space pause", "i inject",
+                "ctrl-s export", "t theme",
+            ])
         state.modal = .kickPicker(appID: "1", socketID: "1.1", choice: 0)
         #expect(keyMap.hints(for: state).map(\.label) == ["choose", "kick", "cancel"])
     }
@@ -63,7 +67,10 @@ import Testing
         let lines = keyMap.helpLines()
         #expect(lines.first == "Global")
         #expect(lines.contains("Connections"))
-        #expect(lines.contains { $0.hasPrefix("  K ") && $0.hasSuffix("kick the selected connection (close code, confirm)") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("  K ") && $0.hasSuffix("kick the selected connection (close code, confirm)")
+            })
         #expect(lines.contains { $0.hasPrefix("  q/ctrl-c ") })
         let descriptions = keyMap.bindings.map(\.description)
         for description in descriptions { #expect(lines.contains { $0.hasSuffix(description) }) }

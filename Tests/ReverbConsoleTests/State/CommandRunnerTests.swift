@@ -46,19 +46,27 @@ final class FakeEngine: ConsoleEngine {
     }
 
     @Test func reportsPublishErrors() {
-        let flash = CommandRunner(engine: FakeEngine(delivered: nil)).run(.publish(appID: "1", channel: "c", event: "e", data: "1"))
+        let flash = CommandRunner(engine: FakeEngine(delivered: nil)).run(
+            .publish(appID: "1", channel: "c", event: "e", data: "1"))
         #expect(flash == Flash("inject failed: channel name too long", kind: .failure))
     }
 
     @Test func reportsKicks() {
         let runner = CommandRunner(engine: FakeEngine(delivered: 0))
-        #expect(runner.run(.kick(appID: "1", socketID: "1.1", code: 4200)) == Flash("kicked 1.1 with 4200", kind: .success))
-        #expect(runner.run(.kick(appID: "1", socketID: "9.9", code: 4200)) == Flash("no connection 9.9 in app 1", kind: .failure))
+        #expect(
+            runner.run(.kick(appID: "1", socketID: "1.1", code: 4200)) == Flash("kicked 1.1 with 4200", kind: .success))
+        #expect(
+            runner.run(.kick(appID: "1", socketID: "9.9", code: 4200))
+                == Flash("no connection 9.9 in app 1", kind: .failure))
     }
 
     @Test func reportsTerminations() {
         let runner = CommandRunner(engine: FakeEngine(delivered: 0))
-        #expect(runner.run(.terminateUser(appID: "1", userID: "42")) == Flash("terminated 2 connections of user 42", kind: .success))
-        #expect(runner.run(.terminateUser(appID: "1", userID: "7")) == Flash("terminated 0 connections of user 7", kind: .failure))
+        #expect(
+            runner.run(.terminateUser(appID: "1", userID: "42"))
+                == Flash("terminated 2 connections of user 42", kind: .success))
+        #expect(
+            runner.run(.terminateUser(appID: "1", userID: "7"))
+                == Flash("terminated 0 connections of user 7", kind: .failure))
     }
 }

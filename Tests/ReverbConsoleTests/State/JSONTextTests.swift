@@ -12,19 +12,20 @@ import Testing
     }
 
     @Test func prettyPrintsKeepingKeyOrder() {
-        #expect(JSONText.prettyLines(#"{"z":1,"a":[1,{"b":"x,y:{"}],"e":{},"f":[]}"#) == [
-            "{",
-            "  \"z\": 1,",
-            "  \"a\": [",
-            "    1,",
-            "    {",
-            "      \"b\": \"x,y:{\"",
-            "    }",
-            "  ],",
-            "  \"e\": {},",
-            "  \"f\": []",
-            "}",
-        ])
+        #expect(
+            JSONText.prettyLines(#"{"z":1,"a":[1,{"b":"x,y:{"}],"e":{},"f":[]}"#) == [
+                "{",
+                "  \"z\": 1,",
+                "  \"a\": [",
+                "    1,",
+                "    {",
+                "      \"b\": \"x,y:{\"",
+                "    }",
+                "  ],",
+                "  \"e\": {},",
+                "  \"f\": []",
+                "}",
+            ])
         #expect(JSONText.prettyLines("42") == ["42"])
         #expect(JSONText.prettyLines("not json\nat all") == ["not json", "at all"])
     }

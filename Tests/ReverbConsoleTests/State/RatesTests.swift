@@ -13,7 +13,9 @@ import Testing
     }
 
     @Test func ratesAreCounterDeltasOverTime() {
-        let rates = Rates(from: snapshot(at: 0, messagesIn: 10, messagesOut: 20, api: 1), to: snapshot(at: 2, messagesIn: 30, messagesOut: 80, api: 5))
+        let rates = Rates(
+            from: snapshot(at: 0, messagesIn: 10, messagesOut: 20, api: 1),
+            to: snapshot(at: 2, messagesIn: 30, messagesOut: 80, api: 5))
         #expect(rates.messagesIn == 10)
         #expect(rates.messagesOut == 30)
         #expect(rates.apiRequests == 2)

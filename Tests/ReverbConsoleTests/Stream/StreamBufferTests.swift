@@ -10,7 +10,9 @@ import Testing
     @Test func evictsTheOldestRowsAndKeepsTheFilteredViewInStep() {
         var buffer = StreamBuffer(capacity: 3)
         buffer.filter = StreamFilter(text: "room")
-        buffer.append(contentsOf: [event(.subscribed, channel: "room-1"), event(.ping), event(.subscribed, channel: "room-2")])
+        buffer.append(contentsOf: [
+            event(.subscribed, channel: "room-1"), event(.ping), event(.subscribed, channel: "room-2"),
+        ])
         #expect(buffer.visibleCount == 2)
         buffer.append(contentsOf: [event(.subscribed, channel: "room-3")])
         #expect(buffer.totalCount == 3)
@@ -26,7 +28,8 @@ import Testing
 
     @Test func filterMatchesEveryTextField() {
         let row = EngineEvent(
-            kind: .error, time: Fixtures.now, appID: "1", socketID: "11.22", channel: "private-x", event: "pusher:error",
+            kind: .error, time: Fixtures.now, appID: "1", socketID: "11.22", channel: "private-x",
+            event: "pusher:error",
             payload: #"{"msg":"Needle"}"#, code: 4009, detail: "unauthorized"
         )
         for needle in ["ERROR", "11.22", "private", "pusher:", "needle", "4009", "unauth"] {

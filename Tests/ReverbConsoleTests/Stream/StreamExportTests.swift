@@ -10,7 +10,10 @@ import Testing
             payload: "{\"data\":\"line\\nbreak\"}", code: nil, detail: "delivered to 1"
         )
         let line = StreamExport.jsonLine(event)
-        #expect(line == #"{"time":"2027-01-15T08:00:00.000Z","type":"api_message","app_id":"123456","channel":"chat","event":"message","detail":"delivered to 1","payload":"{\"data\":\"line\\nbreak\"}"}"#)
+        #expect(
+            line
+                == #"{"time":"2027-01-15T08:00:00.000Z","type":"api_message","app_id":"123456","channel":"chat","event":"message","detail":"delivered to 1","payload":"{\"data\":\"line\\nbreak\"}"}"#
+        )
         let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["payload"] as? String == event.payload)
     }

@@ -17,7 +17,8 @@ enum Fixtures {
         connections: [
             ConnectionSnapshot(
                 socketID: "870132037.115391333", appID: "123456", origin: "http://localhost:3000",
-                channels: ["presence-room", "chat"], connectedAt: ago(300), lastSeenAt: ago(5), messagesIn: 12, messagesOut: 40
+                channels: ["presence-room", "chat"], connectedAt: ago(300), lastSeenAt: ago(5), messagesIn: 12,
+                messagesOut: 40
             ),
             ConnectionSnapshot(
                 socketID: "112233445.556677889", appID: "123456", channels: ["presence-room"],
@@ -26,7 +27,9 @@ enum Fixtures {
         ],
         channels: [
             ChannelSnapshot(name: "presence-room", subscriberCount: 2, members: [ann, bob], occupiedSince: ago(290)),
-            ChannelSnapshot(name: "chat", subscriberCount: 1, occupiedSince: ago(300), lastEventName: "message", lastEventAt: ago(10)),
+            ChannelSnapshot(
+                name: "chat", subscriberCount: 1, occupiedSince: ago(300), lastEventName: "message",
+                lastEventAt: ago(10)),
             ChannelSnapshot(name: "private-encrypted-cache-orders", subscriberCount: 1, occupiedSince: ago(4000)),
         ],
         messagesIn: 15, messagesOut: 47
@@ -35,7 +38,8 @@ enum Fixtures {
     static let otherApp = AppSnapshot(
         id: "777001", key: "other-key",
         connections: [
-            ConnectionSnapshot(socketID: "999000111.222333444", appID: "777001", connectedAt: ago(30), lastSeenAt: ago(30))
+            ConnectionSnapshot(
+                socketID: "999000111.222333444", appID: "777001", connectedAt: ago(30), lastSeenAt: ago(30))
         ]
     )
 
@@ -48,19 +52,29 @@ enum Fixtures {
     static let rates = Rates(messagesIn: 12.5, messagesOut: 30, apiRequests: 2, appMessages: ["123456": 42.5])
 
     static let events: [EngineEvent] = [
-        EngineEvent(kind: .connectionOpened, time: ago(300), appID: "123456", socketID: "870132037.115391333", detail: "origin http://localhost:3000"),
-        EngineEvent(kind: .subscribed, time: ago(299), appID: "123456", socketID: "870132037.115391333", channel: "chat", event: "pusher:subscribe"),
+        EngineEvent(
+            kind: .connectionOpened, time: ago(300), appID: "123456", socketID: "870132037.115391333",
+            detail: "origin http://localhost:3000"),
+        EngineEvent(
+            kind: .subscribed, time: ago(299), appID: "123456", socketID: "870132037.115391333", channel: "chat",
+            event: "pusher:subscribe"),
         EngineEvent(kind: .channelOccupied, time: ago(299), appID: "123456", channel: "chat"),
-        EngineEvent(kind: .memberAdded, time: ago(290), appID: "123456", socketID: "870132037.115391333", channel: "presence-room", detail: "user 1"),
+        EngineEvent(
+            kind: .memberAdded, time: ago(290), appID: "123456", socketID: "870132037.115391333",
+            channel: "presence-room", detail: "user 1"),
         EngineEvent(
             kind: .apiMessage, time: ago(10), appID: "123456", channel: "chat", event: "message",
             payload: #"{"event":"message","channel":"chat","data":"{\"text\":\"hi\"}"}"#, detail: "delivered to 1"
         ),
         EngineEvent(
-            kind: .clientEvent, time: ago(4), appID: "123456", socketID: "112233445.556677889", channel: "presence-room",
-            event: "client-typing", payload: #"{"event":"client-typing","channel":"presence-room","data":{"typing":true}}"#
+            kind: .clientEvent, time: ago(4), appID: "123456", socketID: "112233445.556677889",
+            channel: "presence-room",
+            event: "client-typing",
+            payload: #"{"event":"client-typing","channel":"presence-room","data":{"typing":true}}"#
         ),
-        EngineEvent(kind: .error, time: ago(3), appID: "123456", socketID: "999000111.222333444", code: 4009, detail: "Connection is unauthorized"),
+        EngineEvent(
+            kind: .error, time: ago(3), appID: "123456", socketID: "999000111.222333444", code: 4009,
+            detail: "Connection is unauthorized"),
         EngineEvent(kind: .ping, time: ago(1), appID: "123456", socketID: "112233445.556677889"),
     ]
 

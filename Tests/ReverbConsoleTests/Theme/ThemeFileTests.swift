@@ -31,12 +31,13 @@ import Testing
             theme[border]="#ff0000"
             """
         )
-        #expect(file.warnings == [
-            "line 1: main_fg has no colour in \"#12345\"",
-            "line 2: unknown key cpu_box",
-            "line 3: expected theme[key]=\"value\"",
-            "line 4: title has no colour in \"300 0 0\"",
-        ])
+        #expect(
+            file.warnings == [
+                "line 1: main_fg has no colour in \"#12345\"",
+                "line 2: unknown key cpu_box",
+                "line 3: expected theme[key]=\"value\"",
+                "line 4: title has no colour in \"300 0 0\"",
+            ])
         #expect(file.overrides == [.border: .rgb(255, 0, 0)])
     }
 

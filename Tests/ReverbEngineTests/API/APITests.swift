@@ -24,7 +24,8 @@ struct APITests {
         let b = try await server.connect()
         _ = try await a.subscribe("test-channel")
         _ = try await b.subscribe("test-channel")
-        let body = #"{"name":"NewEvent","channel":"test-channel","data":"{\"some\":\"data\"}","socket_id":"\#(a.socketID)"}"#
+        let body =
+            #"{"name":"NewEvent","channel":"test-channel","data":"{\"some\":\"data\"}","socket_id":"\#(a.socketID)"}"#
         let response = try await server.api("POST", "/apps/123456/events", body: body)
         #expect(response.status == 200)
         #expect(response.body == "{}")
@@ -40,9 +41,13 @@ struct APITests {
         let a = try await server.connect()
         _ = try await a.subscribe("presence-test-channel-one", channelData: #"{"user_id":1}"#)
         _ = try await a.subscribe("test-channel-two")
-        let body = #"{"name":"E","channels":["presence-test-channel-one","test-channel-two","unknown"],"data":"{}","info":"user_count,subscription_count"}"#
+        let body =
+            #"{"name":"E","channels":["presence-test-channel-one","test-channel-two","unknown"],"data":"{}","info":"user_count,subscription_count"}"#
         let response = try await server.api("POST", "/apps/123456/events", body: body)
-        #expect(response.body == #"{"channels":{"presence-test-channel-one":{"user_count":1},"test-channel-two":{"subscription_count":1},"unknown":{}}}"#)
+        #expect(
+            response.body
+                == #"{"channels":{"presence-test-channel-one":{"user_count":1},"test-channel-two":{"subscription_count":1},"unknown":{}}}"#
+        )
     }
 
     @Test("batch_events: {\"batch\":{}} without info, one object per item with it, batch member order")
@@ -52,13 +57,16 @@ struct APITests {
         let a = try await server.connect()
         _ = try await a.subscribe("presence-one", channelData: #"{"user_id":1}"#)
         _ = try await a.subscribe("two")
-        let plain = try await server.api("POST", "/apps/123456/batch_events", body: #"{"batch":[{"name":"E","channel":"two","data":"x"}]}"#)
+        let plain = try await server.api(
+            "POST", "/apps/123456/batch_events", body: #"{"batch":[{"name":"E","channel":"two","data":"x"}]}"#)
         #expect(plain.body == #"{"batch":{}}"#)
         #expect(plain.header("Content-Length") == "12")
         #expect(await a.receive() == #"{"event":"E","channel":"two","data":"x"}"#)
         let withInfo = try await server.api(
             "POST", "/apps/123456/batch_events",
-            body: #"{"batch":[{"name":"E","channel":"presence-one","data":"x","info":"user_count"},{"name":"E","channel":"two","data":"y"}]}"#)
+            body:
+                #"{"batch":[{"name":"E","channel":"presence-one","data":"x","info":"user_count"},{"name":"E","channel":"two","data":"y"}]}"#
+        )
         #expect(withInfo.body == #"{"batch":[{"user_count":1},{}]}"#)
     }
 
@@ -86,15 +94,22 @@ struct APITests {
         _ = try await a.subscribe("test-channel")
         _ = try await b.subscribe("test-channel")
         let info = [("info", "user_count,subscription_count,cache")]
-        #expect(try await server.api("GET", "/apps/123456/channels/test-channel", query: info).body == #"{"occupied":true,"subscription_count":2}"#)
+        #expect(
+            try await server.api("GET", "/apps/123456/channels/test-channel", query: info).body
+                == #"{"occupied":true,"subscription_count":2}"#)
         _ = try await a.subscribe("cache-c")
         _ = await a.receive()
-        try server.server.publish(PublishRequest(appID: "123456", channels: ["cache-c"], event: "E", data: #"{"some":"data"}"#))
-        #expect(try await server.api("GET", "/apps/123456/channels/cache-c", query: info).body
-            == #"{"occupied":true,"subscription_count":1,"cache":{"event":"E","data":"{\"some\":\"data\"}","channel":"cache-c"}}"#)
+        try server.server.publish(
+            PublishRequest(appID: "123456", channels: ["cache-c"], event: "E", data: #"{"some":"data"}"#))
+        #expect(
+            try await server.api("GET", "/apps/123456/channels/cache-c", query: info).body
+                == #"{"occupied":true,"subscription_count":1,"cache":{"event":"E","data":"{\"some\":\"data\"}","channel":"cache-c"}}"#
+        )
         _ = try await a.subscribe("presence-p", channelData: #"{"user_id":1}"#)
         _ = try await b.subscribe("presence-p", channelData: #"{"user_id":1}"#)
-        #expect(try await server.api("GET", "/apps/123456/channels/presence-p", query: info).body == #"{"occupied":true,"user_count":1}"#)
+        #expect(
+            try await server.api("GET", "/apps/123456/channels/presence-p", query: info).body
+                == #"{"occupied":true,"user_count":1}"#)
     }
 
     @Test("GET users: unique ids in join order; 400 for non-presence, 404 for unoccupied")
@@ -102,7 +117,9 @@ struct APITests {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         let sockets = [try await server.connect(), try await server.connect(), try await server.connect()]
-        for (socket, id) in zip(sockets, [3, 2, 3]) { _ = try await socket.subscribe("presence-u", channelData: #"{"user_id":\#(id)}"#) }
+        for (socket, id) in zip(sockets, [3, 2, 3]) {
+            _ = try await socket.subscribe("presence-u", channelData: #"{"user_id":\#(id)}"#)
+        }
         let response = try await server.api("GET", "/apps/123456/channels/presence-u/users")
         #expect(response.body == #"{"users":[{"id":3},{"id":2}]}"#)
         #expect(try await server.api("GET", "/apps/123456/channels/public/users").status == 400)
@@ -136,14 +153,17 @@ struct APITests {
         #expect(code == 4009)
     }
 
-    @Test("errors: 401 says which check failed, 404 unknown app, 405 with Allow, 422 names the field, 413, 400 bad JSON")
+    @Test(
+        "errors: 401 says which check failed, 404 unknown app, 405 with Allow, 422 names the field, 413, 400 bad JSON")
     func errors() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
-        let unsigned = try await server.raw("GET /apps/123456/channels HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let unsigned = try await server.raw(
+            "GET /apps/123456/channels HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(unsigned.status == 401)
         #expect(unsigned.body.contains("auth_key"))
-        let stale = try await server.api("GET", "/apps/123456/channels", timestamp: Int(Date().timeIntervalSince1970) - 4000)
+        let stale = try await server.api(
+            "GET", "/apps/123456/channels", timestamp: Int(Date().timeIntervalSince1970) - 4000)
         #expect(stale.status == 401)
         #expect(stale.body.contains("auth_timestamp"))
         var wrongSecret = Fixtures.main
@@ -158,13 +178,15 @@ struct APITests {
         let missingData = try await server.api("POST", "/apps/123456/events", body: #"{"name":"E","channel":"c"}"#)
         #expect(missingData.status == 422)
         #expect(missingData.body == #"{"data":["The data field is required."]}"#)
-        let numericSocket = try await server.api("POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"x","socket_id":1}"#)
+        let numericSocket = try await server.api(
+            "POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"x","socket_id":1}"#)
         #expect(numericSocket.status == 422)
         #expect(numericSocket.body.contains("socket_id"))
         let notJSON = try await server.api("POST", "/apps/123456/events", body: "nope")
         #expect(notJSON.status == 400)
         let huge = String(repeating: "x", count: 11_000)
-        let tooLarge = try await server.api("POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"\#(huge)"}"#)
+        let tooLarge = try await server.api(
+            "POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"\#(huge)"}"#)
         #expect(tooLarge.status == 413)
         #expect(try await server.raw("GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 404)
     }
@@ -177,7 +199,8 @@ struct APITests {
         for subscriber in subscribers { _ = try await subscriber.subscribe("c") }
         for size in [100, 300, 150_000] {
             let data = String(repeating: "x", count: size)
-            let response = try await server.api("POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"\#(data)"}"#)
+            let response = try await server.api(
+                "POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"\#(data)"}"#)
             #expect(response.status == 200)
             for subscriber in subscribers {
                 #expect(await subscriber.receive() == #"{"event":"E","data":"\#(data)","channel":"c"}"#)
@@ -189,9 +212,13 @@ struct APITests {
     func pathPrefix() async throws {
         let server = try await TestServer.start(path: "ws")
         defer { Task { await server.stop() } }
-        let response = try await server.api("POST", "/ws/apps/123456/events", body: #"{"name":"E","channel":"c","data":"x"}"#, signedPath: "/apps/123456/events")
+        let response = try await server.api(
+            "POST", "/ws/apps/123456/events", body: #"{"name":"E","channel":"c","data":"x"}"#,
+            signedPath: "/apps/123456/events")
         #expect(response.status == 200)
-        #expect(try await server.api("POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"x"}"#).status == 404)
+        #expect(
+            try await server.api("POST", "/apps/123456/events", body: #"{"name":"E","channel":"c","data":"x"}"#).status
+                == 404)
         #expect(try await server.raw("GET /ws/up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status == 200)
         let client = try await server.open(path: "/ws/app/reverb-key")
         #expect(await client.receiveText()?.contains("connection_established") == true)

@@ -25,22 +25,26 @@ struct PresenceRosterTests {
         var roster = PresenceRoster()
         _ = roster.join(userID: .number("0"), userInfo: .object([JSONMember("name", .string("Zero"))]))
         _ = roster.join(userID: .string("abc"), userInfo: nil)
-        #expect(roster.subscriptionData == #"{"presence":{"count":2,"ids":[0,"abc"],"hash":{"0":{"name":"Zero"},"abc":null}}}"#)
+        #expect(
+            roster.subscriptionData
+                == #"{"presence":{"count":2,"ids":[0,"abc"],"hash":{"0":{"name":"Zero"},"abc":null}}}"#)
         #expect(PresenceRoster().subscriptionData == #"{"presence":{"count":0,"ids":[],"hash":{}}}"#)
     }
 }
 
 @Suite("Origins")
 struct OriginPolicyTests {
-    @Test("Reverb's origin cases", arguments: [
-        ("http://localhost", ["laravel.com"], false),
-        ("http://sub.laravel.com", ["laravel.com"], false),
-        ("http://laravel.com", ["*.laravel.com"], false),
-        ("http://localhost", ["localhost"], true),
-        ("http://sub.localhost", ["localhost", "*.localhost"], true),
-        ("https://laravel.com:8443", ["laravel.com"], true),
-        ("anything", ["*"], true),
-    ])
+    @Test(
+        "Reverb's origin cases",
+        arguments: [
+            ("http://localhost", ["laravel.com"], false),
+            ("http://sub.laravel.com", ["laravel.com"], false),
+            ("http://laravel.com", ["*.laravel.com"], false),
+            ("http://localhost", ["localhost"], true),
+            ("http://sub.localhost", ["localhost", "*.localhost"], true),
+            ("https://laravel.com:8443", ["laravel.com"], true),
+            ("anything", ["*"], true),
+        ])
     func cases(origin: String, patterns: [String], allowed: Bool) {
         #expect(OriginPolicy.allows(origin, patterns: patterns) == allowed)
     }

@@ -12,7 +12,8 @@ struct ConfigurationTests {
 
     @Test("nothing configured: the built-in development app on 0.0.0.0:8080")
     func defaults() throws {
-        let result = try ConfigurationLoader.load(flags: .init(), environment: [:], workingDirectory: try temporaryDirectory())
+        let result = try ConfigurationLoader.load(
+            flags: .init(), environment: [:], workingDirectory: try temporaryDirectory())
         #expect(result.usesDevelopmentApp)
         #expect(result.configuration.apps == [.development])
         #expect(result.configuration.host == "0.0.0.0")
@@ -23,17 +24,17 @@ struct ConfigurationTests {
     func dotEnv() throws {
         let directory = try temporaryDirectory()
         try """
-            # Laravel
-            APP_NAME="My App"
-            REVERB_APP_ID=532116
-            REVERB_APP_KEY="kvyd0ecq"
-            export REVERB_APP_SECRET='s3cr3t'
-            REVERB_HOST="localhost"
-            REVERB_SERVER_PORT=9090 # inline comment
-            VITE_REVERB_APP_KEY="${REVERB_APP_KEY}"
-            REVERB_APP_MAX_CONNECTIONS=
-            REVERB_APP_ACCEPT_CLIENT_EVENTS_FROM=all
-            """.write(toFile: directory + "/.env", atomically: true, encoding: .utf8)
+        # Laravel
+        APP_NAME="My App"
+        REVERB_APP_ID=532116
+        REVERB_APP_KEY="kvyd0ecq"
+        export REVERB_APP_SECRET='s3cr3t'
+        REVERB_HOST="localhost"
+        REVERB_SERVER_PORT=9090 # inline comment
+        VITE_REVERB_APP_KEY="${REVERB_APP_KEY}"
+        REVERB_APP_MAX_CONNECTIONS=
+        REVERB_APP_ACCEPT_CLIENT_EVENTS_FROM=all
+        """.write(toFile: directory + "/.env", atomically: true, encoding: .utf8)
         let result = try ConfigurationLoader.load(flags: .init(), environment: [:], workingDirectory: directory)
         let app = try #require(result.configuration.apps.first)
         #expect(!result.usesDevelopmentApp)
@@ -48,7 +49,8 @@ struct ConfigurationTests {
     @Test("precedence: flags > environment > .env > config file > defaults")
     func precedence() throws {
         let directory = try temporaryDirectory()
-        try #"{"server":{"host":"127.0.0.2","port":7000,"path":"ws"},"apps":[{"app_id":1,"key":"file-key","secret":"file-secret","ping_interval":5}]}"#
+        try
+            #"{"server":{"host":"127.0.0.2","port":7000,"path":"ws"},"apps":[{"app_id":1,"key":"file-key","secret":"file-secret","ping_interval":5}]}"#
             .write(toFile: directory + "/reverb.json", atomically: true, encoding: .utf8)
         try "REVERB_SERVER_PORT=7001\nREVERB_APP_KEY=dotenv-key\nREVERB_SERVER_HOST=127.0.0.3\n"
             .write(toFile: directory + "/.env", atomically: true, encoding: .utf8)
@@ -56,7 +58,8 @@ struct ConfigurationTests {
         flags.configFile = directory + "/reverb.json"
         flags.port = "7003"
         let result = try ConfigurationLoader.load(
-            flags: flags, environment: ["REVERB_SERVER_PORT": "7002", "REVERB_APP_KEY": "env-key"], workingDirectory: directory)
+            flags: flags, environment: ["REVERB_SERVER_PORT": "7002", "REVERB_APP_KEY": "env-key"],
+            workingDirectory: directory)
         let configuration = result.configuration
         #expect(configuration.port == 7003)
         #expect(configuration.host == "127.0.0.3")
@@ -69,8 +72,13 @@ struct ConfigurationTests {
     @Test("a bad value names its source, key, value and the expected form")
     func errors() throws {
         let directory = try temporaryDirectory()
-        #expect(throws: ConfigurationError(source: "environment variable", key: "REVERB_SERVER_PORT", value: "eighty", expected: "a port number from 0 to 65535")) {
-            try ConfigurationLoader.load(flags: .init(), environment: ["REVERB_SERVER_PORT": "eighty"], workingDirectory: directory)
+        #expect(
+            throws: ConfigurationError(
+                source: "environment variable", key: "REVERB_SERVER_PORT", value: "eighty",
+                expected: "a port number from 0 to 65535")
+        ) {
+            try ConfigurationLoader.load(
+                flags: .init(), environment: ["REVERB_SERVER_PORT": "eighty"], workingDirectory: directory)
         }
         try #"{"apps":[{"app_id":"1","key":"k","secret":"s","max_connections":0}]}"#
             .write(toFile: directory + "/bad.json", atomically: true, encoding: .utf8)
@@ -81,13 +89,22 @@ struct ConfigurationTests {
             Issue.record("expected an error")
         } catch {
             #expect(error.key == "apps[0].max_connections")
-            #expect(error.description == "Invalid configuration: apps[0].max_connections = \"0\" from \(directory)/bad.json; expected a whole number of at least 1.")
+            #expect(
+                error.description
+                    == "Invalid configuration: apps[0].max_connections = \"0\" from \(directory)/bad.json; expected a whole number of at least 1."
+            )
         }
         #expect(throws: ConfigurationError.self) {
-            try ConfigurationLoader.load(flags: .init(), environment: ["REVERB_APP_KEY": "only-a-key"], workingDirectory: directory)
+            try ConfigurationLoader.load(
+                flags: .init(), environment: ["REVERB_APP_KEY": "only-a-key"], workingDirectory: directory)
         }
         #expect(throws: ConfigurationError.self) {
-            try ConfigurationLoader.load(flags: .init(), environment: ["REVERB_APP_ACCEPT_CLIENT_EVENTS_FROM": "everyone", "REVERB_APP_ID": "1", "REVERB_APP_KEY": "k", "REVERB_APP_SECRET": "s"], workingDirectory: directory)
+            try ConfigurationLoader.load(
+                flags: .init(),
+                environment: [
+                    "REVERB_APP_ACCEPT_CLIENT_EVENTS_FROM": "everyone", "REVERB_APP_ID": "1", "REVERB_APP_KEY": "k",
+                    "REVERB_APP_SECRET": "s",
+                ], workingDirectory: directory)
         }
     }
 }

@@ -13,10 +13,14 @@ struct ChannelTests {
         defer { Task { await server.stop() } }
         let connection = try await server.connect()
         for channel in ["test-channel", "private-test-channel", "private-encrypted-test-channel"] {
-            #expect(try await connection.subscribe(channel) == #"{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"\#(channel)"}"#)
+            #expect(
+                try await connection.subscribe(channel)
+                    == #"{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"\#(channel)"}"#)
         }
         for channel in ["cache-test-channel", "private-cache-test-channel", "private-encrypted-cache-test-channel"] {
-            #expect(try await connection.subscribe(channel) == #"{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"\#(channel)"}"#)
+            #expect(
+                try await connection.subscribe(channel)
+                    == #"{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"\#(channel)"}"#)
             #expect(await connection.receive() == #"{"event":"pusher:cache_miss","channel":"\#(channel)"}"#)
         }
         let snapshot = server.server.snapshot()
@@ -25,14 +29,17 @@ struct ChannelTests {
         #expect(app.connections.first?.channels.count == 6)
     }
 
-    @Test("wrong, missing or null auth on private and presence channels gets 4009", arguments: [
-        "private-a", "presence-a", "private-cache-a", "presence-cache-a", "private-encrypted-a",
-    ])
+    @Test(
+        "wrong, missing or null auth on private and presence channels gets 4009",
+        arguments: [
+            "private-a", "presence-a", "private-cache-a", "presence-cache-a", "private-encrypted-a",
+        ])
     func unauthorized(channel: String) async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         let connection = try await server.connect()
-        try await connection.send(#"{"event":"pusher:subscribe","data":{"channel":"\#(channel)","auth":"reverb-key:deadbeef"}}"#)
+        try await connection.send(
+            #"{"event":"pusher:subscribe","data":{"channel":"\#(channel)","auth":"reverb-key:deadbeef"}}"#)
         #expect(await connection.receive() == error4009)
         try await connection.send(#"{"event":"pusher:subscribe","data":{"channel":"\#(channel)","auth":null}}"#)
         #expect(await connection.receive() == error4009)
@@ -47,14 +54,21 @@ struct ChannelTests {
         let channel = "presence-test-channel"
         let first = try await server.connect()
         let one = #"{"user_id":1,"user_info":{"name":"Test User"}}"#
-        #expect(try await first.subscribe(channel, channelData: one)
-            == #"{"event":"pusher_internal:subscription_succeeded","data":"{\"presence\":{\"count\":1,\"ids\":[1],\"hash\":{\"1\":{\"name\":\"Test User\"}}}}","channel":"presence-test-channel"}"#)
+        #expect(
+            try await first.subscribe(channel, channelData: one)
+                == #"{"event":"pusher_internal:subscription_succeeded","data":"{\"presence\":{\"count\":1,\"ids\":[1],\"hash\":{\"1\":{\"name\":\"Test User\"}}}}","channel":"presence-test-channel"}"#
+        )
 
         let second = try await server.connect()
         let two = #"{"user_id":2,"user_info":{"name":"Test User 2"}}"#
-        #expect(try await second.subscribe(channel, channelData: two)
-            == #"{"event":"pusher_internal:subscription_succeeded","data":"{\"presence\":{\"count\":2,\"ids\":[1,2],\"hash\":{\"1\":{\"name\":\"Test User\"},\"2\":{\"name\":\"Test User 2\"}}}}","channel":"presence-test-channel"}"#)
-        #expect(await first.receive() == #"{"event":"pusher_internal:member_added","data":"{\"user_id\":2,\"user_info\":{\"name\":\"Test User 2\"}}","channel":"presence-test-channel"}"#)
+        #expect(
+            try await second.subscribe(channel, channelData: two)
+                == #"{"event":"pusher_internal:subscription_succeeded","data":"{\"presence\":{\"count\":2,\"ids\":[1,2],\"hash\":{\"1\":{\"name\":\"Test User\"},\"2\":{\"name\":\"Test User 2\"}}}}","channel":"presence-test-channel"}"#
+        )
+        #expect(
+            await first.receive()
+                == #"{"event":"pusher_internal:member_added","data":"{\"user_id\":2,\"user_info\":{\"name\":\"Test User 2\"}}","channel":"presence-test-channel"}"#
+        )
 
         // A second tab of user 2: nobody hears about it, and the roster counts the user once.
         let secondTab = try await server.connect()
@@ -64,7 +78,10 @@ struct ChannelTests {
         await second.close()
         #expect(await first.expectSilence() == nil, "user 2 still has a tab open")
         await secondTab.close()
-        #expect(await first.receive() == #"{"event":"pusher_internal:member_removed","data":"{\"user_id\":2}","channel":"presence-test-channel"}"#)
+        #expect(
+            await first.receive()
+                == #"{"event":"pusher_internal:member_removed","data":"{\"user_id\":2}","channel":"presence-test-channel"}"#
+        )
     }
 
     @Test("cache channels replay the last event to new subscribers")
@@ -74,13 +91,19 @@ struct ChannelTests {
         let holder = try await server.connect()
         _ = try await holder.subscribe("cache-test-channel")
         _ = await holder.receive()
-        let delivered = try server.server.publish(PublishRequest(
-            appID: Fixtures.main.id, channels: ["cache-test-channel"], event: "App\\Events\\TestEvent", data: #"{"foo":"bar"}"#))
+        let delivered = try server.server.publish(
+            PublishRequest(
+                appID: Fixtures.main.id, channels: ["cache-test-channel"], event: "App\\Events\\TestEvent",
+                data: #"{"foo":"bar"}"#))
         #expect(delivered == 1)
-        #expect(await holder.receive() == #"{"event":"App\\Events\\TestEvent","data":"{\"foo\":\"bar\"}","channel":"cache-test-channel"}"#)
+        #expect(
+            await holder.receive()
+                == #"{"event":"App\\Events\\TestEvent","data":"{\"foo\":\"bar\"}","channel":"cache-test-channel"}"#)
         let late = try await server.connect()
         _ = try await late.subscribe("cache-test-channel")
-        #expect(await late.receive() == #"{"event":"App\\Events\\TestEvent","data":"{\"foo\":\"bar\"}","channel":"cache-test-channel"}"#)
+        #expect(
+            await late.receive()
+                == #"{"event":"App\\Events\\TestEvent","data":"{\"foo\":\"bar\"}","channel":"cache-test-channel"}"#)
     }
 
     @Test("unsubscribe is silent, stops delivery, and the empty channel disappears")
@@ -92,7 +115,8 @@ struct ChannelTests {
         try await connection.send(#"{"event":"pusher:unsubscribe","data":{"channel":"test-channel"}}"#)
         try await connection.send(#"{"event":"pusher:ping"}"#)
         #expect(await connection.receive() == #"{"event":"pusher:pong"}"#)
-        let delivered = try server.server.publish(PublishRequest(appID: Fixtures.main.id, channels: ["test-channel"], event: "x", data: "{}"))
+        let delivered = try server.server.publish(
+            PublishRequest(appID: Fixtures.main.id, channels: ["test-channel"], event: "x", data: "{}"))
         #expect(delivered == 0)
         #expect(server.server.snapshot().apps.first { $0.id == Fixtures.main.id }?.channels.isEmpty == true)
     }
@@ -105,7 +129,9 @@ struct ChannelTests {
         let theirs = try await server.connect(key: Fixtures.limited.key)
         _ = try await mine.subscribe("shared")
         _ = try await theirs.subscribe("shared", app: Fixtures.limited)
-        #expect(try server.server.publish(PublishRequest(appID: Fixtures.main.id, channels: ["shared"], event: "e", data: "1")) == 1)
+        #expect(
+            try server.server.publish(
+                PublishRequest(appID: Fixtures.main.id, channels: ["shared"], event: "e", data: "1")) == 1)
         #expect(await mine.receive() == #"{"event":"e","data":"1","channel":"shared"}"#)
         #expect(await theirs.expectSilence() == nil)
     }
@@ -122,8 +148,12 @@ struct ClientEventTests {
         _ = try await alice.subscribe("presence-room", channelData: #"{"user_id":"alice"}"#)
         _ = try await bob.subscribe("presence-room", channelData: #"{"user_id":"bob"}"#)
         _ = await alice.receive()
-        try await alice.send(#"{"event":"client-typing","channel":"presence-room","data":{"id":123,"name":"Joe Dixon"}}"#)
-        #expect(await bob.receive() == #"{"event":"client-typing","channel":"presence-room","data":{"id":123,"name":"Joe Dixon"},"user_id":"alice"}"#)
+        try await alice.send(
+            #"{"event":"client-typing","channel":"presence-room","data":{"id":123,"name":"Joe Dixon"}}"#)
+        #expect(
+            await bob.receive()
+                == #"{"event":"client-typing","channel":"presence-room","data":{"id":123,"name":"Joe Dixon"},"user_id":"alice"}"#
+        )
         #expect(await alice.expectSilence() == nil)
     }
 
@@ -137,7 +167,10 @@ struct ClientEventTests {
             _ = try await sender.subscribe(channel)
             _ = try await listener.subscribe(channel)
             try await sender.send(#"{"event":"client-x","channel":"\#(channel)","data":{}}"#)
-            #expect(await sender.receive() == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"Client events are only allowed on private and presence channels.\"}"}"#)
+            #expect(
+                await sender.receive()
+                    == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"Client events are only allowed on private and presence channels.\"}"}"#
+            )
             #expect(await listener.expectSilence() == nil)
         }
     }
@@ -148,12 +181,18 @@ struct ClientEventTests {
         defer { Task { await server.stop() } }
         let outsider = try await server.connect()
         try await outsider.send(#"{"event":"client-x","channel":"private-room","data":{}}"#)
-        #expect(await outsider.receive() == #"{"event":"pusher:error","data":"{\"code\":4009,\"message\":\"The client is not a member of the specified channel.\"}"}"#)
+        #expect(
+            await outsider.receive()
+                == #"{"event":"pusher:error","data":"{\"code\":4009,\"message\":\"The client is not a member of the specified channel.\"}"}"#
+        )
 
         let silent = try await server.connect(key: Fixtures.silent.key)
         _ = try await silent.subscribe("private-room", app: Fixtures.silent)
         try await silent.send(#"{"event":"client-x","channel":"private-room","data":{}}"#)
-        #expect(await silent.receive() == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"The app does not have client messaging enabled.\"}"}"#)
+        #expect(
+            await silent.receive()
+                == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"The app does not have client messaging enabled.\"}"}"#
+        )
 
         let member = try await server.connect(key: Fixtures.open.key)
         let stranger = try await server.connect(key: Fixtures.open.key)
@@ -184,8 +223,12 @@ struct CommandTests {
         defer { Task { await server.stop() } }
         let connection = try await server.connect()
         #expect(server.server.closeConnection(appID: Fixtures.main.id, socketID: connection.socketID, code: 4201))
-        #expect(await connection.receive() == #"{"event":"pusher:error","data":"{\"code\":4201,\"message\":\"Connection closed by the server operator\"}"}"#)
-        #expect(await connection.client.receive() == .close(code: 4201, reason: "Connection closed by the server operator"))
+        #expect(
+            await connection.receive()
+                == #"{"event":"pusher:error","data":"{\"code\":4201,\"message\":\"Connection closed by the server operator\"}"}"#
+        )
+        #expect(
+            await connection.client.receive() == .close(code: 4201, reason: "Connection closed by the server operator"))
         #expect(!server.server.closeConnection(appID: Fixtures.main.id, socketID: "1.1", code: 4200))
     }
 
@@ -203,9 +246,14 @@ struct CommandTests {
         _ = await tab1.receive()
         #expect(server.server.terminateUser(appID: Fixtures.main.id, userID: "456") == 2)
         for tab in [tab1, tab2] {
-            #expect(await tab.receive() == #"{"event":"pusher:error","data":"{\"code\":4009,\"message\":\"Connection terminated by the server\"}"}"#)
+            #expect(
+                await tab.receive()
+                    == #"{"event":"pusher:error","data":"{\"code\":4009,\"message\":\"Connection terminated by the server\"}"}"#
+            )
         }
-        #expect(await other.receive() == #"{"event":"pusher_internal:member_removed","data":"{\"user_id\":456}","channel":"presence-a"}"#)
+        #expect(
+            await other.receive()
+                == #"{"event":"pusher_internal:member_removed","data":"{\"user_id\":456}","channel":"presence-a"}"#)
     }
 
     @Test("observers see connection, subscription, occupancy and broadcast events; nothing is kept without observers")
@@ -217,7 +265,8 @@ struct CommandTests {
         let ring = server.server.observe(capacity: 100)
         let connection = try await server.connect()
         _ = try await connection.subscribe("observed")
-        try server.server.publish(PublishRequest(appID: Fixtures.main.id, channels: ["observed"], event: "hello", data: "{}"))
+        try server.server.publish(
+            PublishRequest(appID: Fixtures.main.id, channels: ["observed"], event: "hello", data: "{}"))
         _ = await connection.receive()
         let events = ring.drain()
         let kinds = events.map(\.kind)
@@ -239,7 +288,8 @@ struct CommandTests {
         _ = try await server.connect()
         _ = try await a.subscribe("presence-x", channelData: #"{"user_id":1}"#)
         let full = try #require(server.server.snapshot().apps.first { $0.id == Fixtures.main.id })
-        let light = try #require(server.server.snapshot(includingConnections: false).apps.first { $0.id == Fixtures.main.id })
+        let light = try #require(
+            server.server.snapshot(includingConnections: false).apps.first { $0.id == Fixtures.main.id })
         #expect(full.connections.count == 2 && full.connectionCount == 2)
         #expect(light.connections.isEmpty && light.connectionCount == 2)
         #expect(light.channels == full.channels)

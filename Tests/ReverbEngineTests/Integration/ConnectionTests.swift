@@ -13,7 +13,10 @@ struct ConnectionTests {
         defer { Task { await server.stop() } }
         let connection = try await server.connect()
         #expect(SocketID.isValid(connection.socketID))
-        #expect(connection.established == #"{"event":"pusher:connection_established","data":"{\"socket_id\":\"\#(connection.socketID)\",\"activity_timeout\":30}"}"#)
+        #expect(
+            connection.established
+                == #"{"event":"pusher:connection_established","data":"{\"socket_id\":\"\#(connection.socketID)\",\"activity_timeout\":30}"}"#
+        )
         #expect(connection.client.upgradeHeaders.contains { $0.name == "X-Powered-By" && $0.value == "reverb-tui" })
         await connection.close()
     }
@@ -23,7 +26,10 @@ struct ConnectionTests {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         let client = try await server.open(key: "nope")
-        #expect(await client.receive() == .text(#"{"event":"pusher:error","data":"{\"code\":4001,\"message\":\"Application does not exist\"}"}"#))
+        #expect(
+            await client.receive()
+                == .text(
+                    #"{"event":"pusher:error","data":"{\"code\":4001,\"message\":\"Application does not exist\"}"}"#))
         #expect(await client.receive() == .close(code: 4001, reason: "Application does not exist"))
     }
 
@@ -32,9 +38,12 @@ struct ConnectionTests {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         let refused = try await server.open(key: Fixtures.strict.key)
-        #expect(await refused.receive() == .text(#"{"event":"pusher:error","data":"{\"code\":4009,\"message\":\"Origin not allowed\"}"}"#))
+        #expect(
+            await refused.receive()
+                == .text(#"{"event":"pusher:error","data":"{\"code\":4009,\"message\":\"Origin not allowed\"}"}"#))
         #expect(await refused.receive() == .close(code: 4009, reason: "Origin not allowed"))
-        let allowed = try await server.connect(key: Fixtures.strict.key, headers: [("Origin", "https://docs.laravel.com")])
+        let allowed = try await server.connect(
+            key: Fixtures.strict.key, headers: [("Origin", "https://docs.laravel.com")])
         #expect(SocketID.isValid(allowed.socketID))
     }
 
@@ -44,14 +53,20 @@ struct ConnectionTests {
         defer { Task { await server.stop() } }
         let first = try await server.connect(key: Fixtures.limited.key)
         let second = try await server.open(key: Fixtures.limited.key)
-        #expect(await second.receive() == .text(#"{"event":"pusher:error","data":"{\"code\":4004,\"message\":\"Application is over connection quota\"}"}"#))
+        #expect(
+            await second.receive()
+                == .text(
+                    #"{"event":"pusher:error","data":"{\"code\":4004,\"message\":\"Application is over connection quota\"}"}"#
+                ))
         #expect(await second.receive() == .close(code: 4004, reason: "Application is over connection quota"))
         await first.close()
         // Once the first leaves, there is room again.
         var admitted = false
         for _ in 0..<50 where !admitted {
             let retry = try await server.open(key: Fixtures.limited.key)
-            if case .text(let text)? = await retry.receive(), text.contains("connection_established") { admitted = true }
+            if case .text(let text)? = await retry.receive(), text.contains("connection_established") {
+                admitted = true
+            }
             await retry.close()
             if !admitted { try await Task.sleep(for: .milliseconds(20)) }
         }
@@ -65,7 +80,8 @@ struct ConnectionTests {
         let connection = try await server.connect()
         try await connection.send(#"{"event":"pusher:ping","data":{}}"#)
         #expect(await connection.receive() == #"{"event":"pusher:pong"}"#)
-        try await connection.client.send(frame: WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(string: "hi")))
+        try await connection.client.send(
+            frame: WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer(string: "hi")))
         #expect(await connection.client.receive() == .pong(Array("hi".utf8)))
     }
 
@@ -92,7 +108,8 @@ struct ConnectionTests {
         #expect(await connection.client.receive() == .close(code: 1009, reason: "Maximum message size exceeded"))
     }
 
-    @Test("a 10 100-byte message on the default 10 000 limit is refused; a 20 000-byte one on a 1 000 000 limit is fine")
+    @Test(
+        "a 10 100-byte message on the default 10 000 limit is refused; a 20 000-byte one on a 1 000 000 limit is fine")
     func sizeLimits() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
@@ -112,11 +129,18 @@ struct ConnectionTests {
         let connection = try await server.connect()
         let text = #"{"event":"pusher:subscribe","data":{"channel":"fragmented"}}"#
         let middle = text.index(text.startIndex, offsetBy: 20)
-        try await connection.client.send(frame: WebSocketFrame(fin: false, opcode: .text, data: ByteBuffer(string: String(text[..<middle]))))
-        try await connection.client.send(frame: WebSocketFrame(fin: true, opcode: .continuation, data: ByteBuffer(string: String(text[middle...]))))
-        #expect(await connection.receive() == #"{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"fragmented"}"#)
-        try await connection.client.send(frame: WebSocketFrame(fin: true, opcode: .continuation, data: ByteBuffer(string: "x")))
-        guard case .close(let code, _)? = await connection.client.receive() else { Issue.record("expected a close"); return }
+        try await connection.client.send(
+            frame: WebSocketFrame(fin: false, opcode: .text, data: ByteBuffer(string: String(text[..<middle]))))
+        try await connection.client.send(
+            frame: WebSocketFrame(fin: true, opcode: .continuation, data: ByteBuffer(string: String(text[middle...]))))
+        #expect(
+            await connection.receive()
+                == #"{"event":"pusher_internal:subscription_succeeded","data":"{}","channel":"fragmented"}"#)
+        try await connection.client.send(
+            frame: WebSocketFrame(fin: true, opcode: .continuation, data: ByteBuffer(string: "x")))
+        guard case .close(let code, _)? = await connection.client.receive() else {
+            Issue.record("expected a close"); return
+        }
         #expect(code == 1002)
     }
 
@@ -125,8 +149,11 @@ struct ConnectionTests {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }
         let connection = try await server.connect()
-        try await connection.client.send(frame: WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: [0x7B, 0xFF, 0xFE, 0x7D])))
-        guard case .close(let code, _)? = await connection.client.receive() else { Issue.record("expected a close"); return }
+        try await connection.client.send(
+            frame: WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: [0x7B, 0xFF, 0xFE, 0x7D])))
+        guard case .close(let code, _)? = await connection.client.receive() else {
+            Issue.record("expected a close"); return
+        }
         #expect(code == 1007)
     }
 
@@ -147,7 +174,10 @@ struct ConnectionTests {
         defer { Task { await server.stop() } }
         let connection = try await server.connect(key: Fixtures.lively.key)
         #expect(await connection.receive(timeout: .seconds(3)) == #"{"event":"pusher:ping"}"#)
-        #expect(await connection.receive(timeout: .seconds(3)) == #"{"event":"pusher:error","data":"{\"code\":4201,\"message\":\"Pong reply not received in time\"}"}"#)
+        #expect(
+            await connection.receive(timeout: .seconds(3))
+                == #"{"event":"pusher:error","data":"{\"code\":4201,\"message\":\"Pong reply not received in time\"}"}"#
+        )
         #expect(await connection.client.receive() == .close(code: 4201, reason: "Pong reply not received in time"))
     }
 
@@ -173,12 +203,16 @@ struct ConnectionTests {
             #expect(await connection.receive() == #"{"event":"pusher:pong"}"#)
         }
         try await connection.send(#"{"event":"pusher:ping"}"#)
-        #expect(await connection.receive() == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"Rate limit exceeded\"}"}"#)
+        #expect(
+            await connection.receive()
+                == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"Rate limit exceeded\"}"}"#)
         let severe = try await server.connect(key: Fixtures.severe.key)
         try await severe.send(#"{"event":"pusher:ping"}"#)
         #expect(await severe.receive() == #"{"event":"pusher:pong"}"#)
         try await severe.send(#"{"event":"pusher:ping"}"#)
-        #expect(await severe.receive() == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"Rate limit exceeded\"}"}"#)
+        #expect(
+            await severe.receive()
+                == #"{"event":"pusher:error","data":"{\"code\":4301,\"message\":\"Rate limit exceeded\"}"}"#)
         #expect(await severe.client.receive() == .close(code: 4301, reason: "Rate limit exceeded"))
     }
 
@@ -190,14 +224,17 @@ struct ConnectionTests {
         #expect(plain.status == 426)
         #expect(plain.body.contains("WebSocket"))
         let wrongVersion = try await server.raw(
-            "GET /app/reverb-key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
+            "GET /app/reverb-key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n"
+        )
         #expect(wrongVersion.status == 426)
         #expect(wrongVersion.header("Sec-WebSocket-Version") == "13")
         let noKey = try await server.raw(
-            "GET /app/reverb-key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            "GET /app/reverb-key HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
         #expect(noKey.status == 400)
         let elsewhere = try await server.raw(
-            "GET /nowhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            "GET /nowhere HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
         #expect(elsewhere.status == 404)
     }
 
@@ -225,7 +262,8 @@ struct SlowClientTests {
         let data = String(repeating: "x", count: 100_000)
         var delivered = 0
         for _ in 0..<200 {
-            delivered += try server.server.publish(PublishRequest(appID: Fixtures.main.id, channels: ["feed"], event: "E", data: data))
+            delivered += try server.server.publish(
+                PublishRequest(appID: Fixtures.main.id, channels: ["feed"], event: "E", data: data))
             _ = await healthy.receive()
         }
         #expect(delivered >= 200)
@@ -236,7 +274,8 @@ struct SlowClientTests {
         }
         #expect(dropped)
         #expect(ring.drain().contains { $0.code == 4100 && $0.socketID == stalled.socketID })
-        try server.server.publish(PublishRequest(appID: Fixtures.main.id, channels: ["feed"], event: "after", data: "1"))
+        try server.server.publish(
+            PublishRequest(appID: Fixtures.main.id, channels: ["feed"], event: "after", data: "1"))
         #expect(await healthy.receive() == #"{"event":"after","data":"1","channel":"feed"}"#)
     }
 }

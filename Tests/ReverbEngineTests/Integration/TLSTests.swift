@@ -19,12 +19,14 @@ struct TLSTests {
         try openssl.run()
         openssl.waitUntilExit()
         #expect(openssl.terminationStatus == 0)
-        return ServerConfiguration.TLSFiles(certificateChainPath: directory + "/cert.pem", privateKeyPath: directory + "/key.pem")
+        return ServerConfiguration.TLSFiles(
+            certificateChainPath: directory + "/cert.pem", privateKeyPath: directory + "/key.pem")
     }
 
     @Test("with a certificate the one port speaks HTTPS (and so WSS); plain HTTP no longer gets through")
     func servesTLS() async throws {
-        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, tls: try makeCertificate(), apps: [Fixtures.main])
+        let configuration = ServerConfiguration(
+            host: "127.0.0.1", port: 0, tls: try makeCertificate(), apps: [Fixtures.main])
         let server = try ReverbServer(configuration: configuration, threads: 1)
         let port = try await server.start()
         defer { Task { await server.stop() } }

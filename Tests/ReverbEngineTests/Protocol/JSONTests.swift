@@ -17,10 +17,13 @@ struct JSONTests {
         #expect(JSONValue.string("\u{01}").jsonText == #""\u0001""#)
     }
 
-    @Test("malformed documents are refused", arguments: [
-        "", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"abc", "{\"a\":1}x", "\"\\x\"", "\"\u{01}\"",
-        "\"\\ud800\"", String(repeating: "[", count: 200) + String(repeating: "]", count: 200),
-    ])
+    @Test(
+        "malformed documents are refused",
+        arguments: [
+            "", "{", "{\"a\":}", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"abc", "{\"a\":1}x", "\"\\x\"",
+            "\"\u{01}\"",
+            "\"\\ud800\"", String(repeating: "[", count: 200) + String(repeating: "]", count: 200),
+        ])
     func refused(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
     }

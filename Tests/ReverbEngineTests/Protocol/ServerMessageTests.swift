@@ -10,7 +10,8 @@ struct ServerMessageTests {
     @Test func connectionEstablished() {
         #expect(
             text(ServerMessage.connectionEstablished(socketID: "870132037.115391333", activityTimeout: 30))
-                == #"{"event":"pusher:connection_established","data":"{\"socket_id\":\"870132037.115391333\",\"activity_timeout\":30}"}"#)
+                == #"{"event":"pusher:connection_established","data":"{\"socket_id\":\"870132037.115391333\",\"activity_timeout\":30}"}"#
+        )
     }
 
     @Test func subscriptionSucceeded() {
@@ -27,21 +28,26 @@ struct ServerMessageTests {
         _ = roster.join(userID: .number("1"), userInfo: try JSONParser.parse(#"{"name":"Test User"}"#))
         #expect(
             text(ServerMessage.subscriptionSucceeded(channel: "presence-test-channel", presence: roster))
-                == #"{"event":"pusher_internal:subscription_succeeded","data":"{\"presence\":{\"count\":1,\"ids\":[1],\"hash\":{\"1\":{\"name\":\"Test User\"}}}}","channel":"presence-test-channel"}"#)
+                == #"{"event":"pusher_internal:subscription_succeeded","data":"{\"presence\":{\"count\":1,\"ids\":[1],\"hash\":{\"1\":{\"name\":\"Test User\"}}}}","channel":"presence-test-channel"}"#
+        )
     }
 
     @Test func members() throws {
         let data = try JSONParser.parse(#"{"user_id":2,"user_info":{"name":"Test User 2"}}"#)
         #expect(
             text(ServerMessage.memberAdded(channel: "presence-test-channel", channelData: data))
-                == #"{"event":"pusher_internal:member_added","data":"{\"user_id\":2,\"user_info\":{\"name\":\"Test User 2\"}}","channel":"presence-test-channel"}"#)
+                == #"{"event":"pusher_internal:member_added","data":"{\"user_id\":2,\"user_info\":{\"name\":\"Test User 2\"}}","channel":"presence-test-channel"}"#
+        )
         #expect(
             text(ServerMessage.memberRemoved(channel: "presence-test-channel", userID: .number("3")))
-                == #"{"event":"pusher_internal:member_removed","data":"{\"user_id\":3}","channel":"presence-test-channel"}"#)
+                == #"{"event":"pusher_internal:member_removed","data":"{\"user_id\":3}","channel":"presence-test-channel"}"#
+        )
     }
 
     @Test func smallMessages() {
-        #expect(text(ServerMessage.cacheMiss(channel: "cache-test-channel")) == #"{"event":"pusher:cache_miss","channel":"cache-test-channel"}"#)
+        #expect(
+            text(ServerMessage.cacheMiss(channel: "cache-test-channel"))
+                == #"{"event":"pusher:cache_miss","channel":"cache-test-channel"}"#)
         #expect(text(ServerMessage.pong) == #"{"event":"pusher:pong"}"#)
         #expect(text(ServerMessage.ping) == #"{"event":"pusher:ping"}"#)
         #expect(
@@ -58,7 +64,9 @@ struct ServerMessageTests {
                 == #"{"event":"NewEvent","channel":"test-channel","data":"{\"some\":\"data\"}"}"#)
         let data = try JSONParser.parse(#"{"id":123,"name":"Joe Dixon"}"#)
         #expect(
-            text(ServerMessage.clientEvent(name: "client-start-typing", channel: "test-channel", data: data, userID: nil))
+            text(
+                ServerMessage.clientEvent(name: "client-start-typing", channel: "test-channel", data: data, userID: nil)
+            )
                 == #"{"event":"client-start-typing","channel":"test-channel","data":{"id":123,"name":"Joe Dixon"}}"#)
         #expect(
             text(ServerMessage.clientEvent(name: "client-x", channel: "presence-a", data: nil, userID: .string("7")))
@@ -68,7 +76,11 @@ struct ServerMessageTests {
 
 @Suite("Broadcast frames")
 struct BroadcastFrameTests {
-    @Test("text frame headers for the three length forms", arguments: [(5, [0x81, 5]), (300, [0x81, 126, 0x01, 0x2C]), (70_000, [0x81, 127, 0, 0, 0, 0, 0, 0x01, 0x11, 0x70])])
+    @Test(
+        "text frame headers for the three length forms",
+        arguments: [
+            (5, [0x81, 5]), (300, [0x81, 126, 0x01, 0x2C]), (70_000, [0x81, 127, 0, 0, 0, 0, 0, 0x01, 0x11, 0x70]),
+        ])
     func header(length: Int, header: [UInt8]) {
         let frame = BroadcastWriter.encodeTextFrame(ByteBuffer(repeating: UInt8(ascii: "a"), count: length))
         #expect(Array(frame.readableBytesView.prefix(header.count)) == header)

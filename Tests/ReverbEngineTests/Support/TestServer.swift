@@ -12,7 +12,8 @@ enum Fixtures {
     static let strict = Application(
         id: "987654", key: "reverb-key-3", secret: "reverb-secret-3", allowedOrigins: ["laravel.com", "*.laravel.com"],
         maxMessageSize: 1)
-    static let silent = Application(id: "111111", key: "silent-key", secret: "silent-secret", acceptClientEventsFrom: .none)
+    static let silent = Application(
+        id: "111111", key: "silent-key", secret: "silent-secret", acceptClientEventsFrom: .none)
     static let lively = Application(id: "222222", key: "lively-key", secret: "lively-secret", pingInterval: 1)
     static let throttled = Application(
         id: "333333", key: "throttled-key", secret: "throttled-secret",
@@ -51,8 +52,11 @@ final class TestServer: Sendable {
     func stop() async { await server.stop() }
 
     /// Opens a socket to `/app/{key}` without reading anything.
-    func open(key: String = Fixtures.main.key, headers: [(String, String)] = [], path: String? = nil) async throws -> WebSocketClient {
-        try await WebSocketClient.connect(port: port, path: path ?? "/app/\(key)?protocol=7&client=js&version=8.4.0", headers: headers)
+    func open(
+        key: String = Fixtures.main.key, headers: [(String, String)] = [], path: String? = nil
+    ) async throws -> WebSocketClient {
+        try await WebSocketClient.connect(
+            port: port, path: path ?? "/app/\(key)?protocol=7&client=js&version=8.4.0", headers: headers)
     }
 
     /// Opens a socket and waits for `connection_established`; returns the client and its socket id.
@@ -79,7 +83,9 @@ struct PusherConnection: Sendable {
         await client.receiveText(timeout: duration)
     }
 
-    func subscribe(_ channel: String, app: Application = Fixtures.main, channelData: String? = nil) async throws -> String? {
+    func subscribe(
+        _ channel: String, app: Application = Fixtures.main, channelData: String? = nil
+    ) async throws -> String? {
         var data = "\"channel\":\(channel.jsonQuoted)"
         if channel.hasPrefix("private") || channel.hasPrefix("presence") {
             let auth = PusherSigning.channelAuth(
@@ -108,13 +114,17 @@ struct JSONMessage {
 extension TestServer {
     /// Sends a signed API request; `signedPath` overrides the path that is signed (for path-prefix tests).
     func api(
-        _ method: String, _ path: String, body: String = "", app: Application = Fixtures.main, query: [(String, String)] = [],
+        _ method: String, _ path: String, body: String = "", app: Application = Fixtures.main,
+        query: [(String, String)] = [],
         signedPath: String? = nil, timestamp: Int = Int(Date().timeIntervalSince1970)
     ) async throws -> RawHTTPResponse {
         let target = PusherSigning.signedTarget(
-            method: method, path: path, body: body, key: app.key, secret: app.secret, extra: query, timestamp: timestamp,
+            method: method, path: path, body: body, key: app.key, secret: app.secret, extra: query,
+            timestamp: timestamp,
             signedPath: signedPath)
-        return try await raw("\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n\(body)")
+        return try await raw(
+            "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n\(body)"
+        )
     }
 
     /// Sends raw request text on a fresh connection and reads one response.

@@ -48,7 +48,8 @@ public struct ConsoleRenderer {
         case .help(let offset):
             HelpOverlay(keyMap: keyMap).draw(offset: offset, into: &grid, area: area)
         case .detail(let content, let offset):
-            ScrollingTextOverlay(title: content.title, lines: content.lines, offset: offset).draw(into: &grid, area: area)
+            ScrollingTextOverlay(title: content.title, lines: content.lines, offset: offset).draw(
+                into: &grid, area: area)
         case .kickPicker(_, let socketID, let choice):
             KickPickerDialog(socketID: socketID, choice: choice).draw(into: &grid, area: area)
         case .confirm(let confirmation):

@@ -5,7 +5,7 @@ import NIOWebSocket
 
 /// The NIO side of one upgraded socket: turns frames into engine calls, runs keep-alive and the rate limit.
 /// Lives on its channel's event loop only.
-final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
@@ -42,7 +42,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             try engine.open(handle)
         } catch {
             engine.events.emit {
-                EngineEvent(kind: .error, appID: app.id, socketID: handle.socketID, code: error.code, detail: error.message)
+                EngineEvent(
+                    kind: .error, appID: app.id, socketID: handle.socketID, code: error.code, detail: error.message)
             }
             return refuse(with: error, context: context)
         }
@@ -102,7 +103,9 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 closeWith(code: 1002, reason: reason, context: context)
             case .message(let buffer, let isText):
                 guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-                    return closeWith(code: 1007, reason: isText ? "Invalid UTF-8 in text message" : "Invalid UTF-8", context: context)
+                    return closeWith(
+                        code: 1007, reason: isText ? "Invalid UTF-8 in text message" : "Invalid UTF-8", context: context
+                    )
                 }
                 messageReceived(text, handle: handle, now: now, context: context)
             }
@@ -111,7 +114,9 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func messageReceived(_ text: String, handle: ConnectionHandle, now: NIODeadline, context: ChannelHandlerContext) {
+    private func messageReceived(
+        _ text: String, handle: ConnectionHandle, now: NIODeadline, context: ChannelHandlerContext
+    ) {
         keepAlive.touch(now: now)
         handle.markSeen(Date())
         handle.messagesIn.add(1, ordering: .relaxed)
@@ -229,7 +234,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         payload.writeInteger(UInt16(truncatingIfNeeded: code))
         payload.writeString(reason)
         let channel = context.channel
-        let written = context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
+        let written = context.writeAndFlush(
+            wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
         if awaitReply {
             channel.eventLoop.scheduleTask(in: Self.closeReplyTimeout) { channel.close(promise: nil) }
         } else {

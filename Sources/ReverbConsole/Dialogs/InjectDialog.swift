@@ -16,7 +16,8 @@ public struct InjectDialog {
             let y = inner.y + field.rawValue
             grid.write(field.label, x: inner.x + 1, y: y, role: field == form.focused ? .titleFocus : .dialog)
             guard fieldWidth > 0, let text = form.fields[field] else { continue }
-            drawField(text, x: inner.x + labelWidth, y: y, width: fieldWidth, isFocused: field == form.focused, into: &grid)
+            drawField(
+                text, x: inner.x + labelWidth, y: y, width: fieldWidth, isFocused: field == form.focused, into: &grid)
         }
         let verdictRow = inner.y + 4
         guard verdictRow < inner.maxY, fieldWidth > 0 else { return }

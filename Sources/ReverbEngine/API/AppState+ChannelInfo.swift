@@ -1,25 +1,7 @@
 import Foundation
 import NIOCore
 
-/// The attributes an API caller may ask for with `info=`.
-struct InfoAttributes {
-    var userCount = false
-    var subscriptionCount = false
-    var cache = false
-
-    init(_ text: String?) {
-        for item in (text ?? "").split(separator: ",") {
-            switch item.trimmingCharacters(in: .whitespaces) {
-            case "user_count": userCount = true
-            case "subscription_count": subscriptionCount = true
-            case "cache": cache = true
-            default: break
-            }
-        }
-    }
-}
-
-extension AppRegistry {
+extension AppState {
     /// `{"user_count":1}` for presence, `{"subscription_count":2}` for others, `{}` for unknown channels.
     func infoMembers(of name: String, _ info: InfoAttributes) -> [JSONMember] {
         guard let channel = channel(named: name) else { return [] }

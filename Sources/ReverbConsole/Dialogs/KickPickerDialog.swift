@@ -13,8 +13,12 @@ public struct KickPickerDialog {
         let inner = PaneBox(title: "Kick \(socketID)", isFocused: true).draw(into: &grid, rect: rect)
         for (row, code) in KickCode.choices.enumerated() where row < inner.height {
             let marker = row == choice ? ">" : " "
-            grid.write("\(marker) \(code.code)  \(code.meaning)", x: inner.x, y: inner.y + row, role: .dialog, limit: inner.width)
-            if row == choice { grid.paint(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), role: .selected) }
+            grid.write(
+                "\(marker) \(code.code)  \(code.meaning)", x: inner.x, y: inner.y + row, role: .dialog,
+                limit: inner.width)
+            if row == choice {
+                grid.paint(Rect(x: inner.x, y: inner.y + row, width: inner.width, height: 1), role: .selected)
+            }
         }
     }
 }

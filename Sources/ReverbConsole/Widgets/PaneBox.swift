@@ -30,7 +30,8 @@ public struct PaneBox: Sendable {
         grid[right, bottom] = Cell("┘", role: border)
         let room = rect.width - 4
         if room > 0 {
-            let written = grid.write(" \(title) ", x: rect.x + 1, y: rect.y, role: isFocused ? .titleFocus : .title, limit: room)
+            let written = grid.write(
+                " \(title) ", x: rect.x + 1, y: rect.y, role: isFocused ? .titleFocus : .title, limit: room)
             let statusRoom = room - written - 1
             if !status.isEmpty, statusRoom >= 3 {
                 let text = " \(status) "

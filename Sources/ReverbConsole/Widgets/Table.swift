@@ -45,12 +45,16 @@ public struct Table {
                 x += widths[column] + 1
             }
             if index == selected {
-                grid.paint(Rect(x: rect.x, y: y, width: rect.width, height: 1), role: isFocused ? .selected : .selectedUnfocused)
+                grid.paint(
+                    Rect(x: rect.x, y: y, width: rect.width, height: 1),
+                    role: isFocused ? .selected : .selectedUnfocused)
             }
         }
     }
 
-    private func put(_ text: String, column: TableColumn, width: Int, x: Int, y: Int, role: Role, into grid: inout CellGrid) {
+    private func put(
+        _ text: String, column: TableColumn, width: Int, x: Int, y: Int, role: Role, into grid: inout CellGrid
+    ) {
         let offset = column.isRightAligned ? max(0, width - text.count) : 0
         grid.write(text, x: x + offset, y: y, role: role, limit: width - offset)
     }

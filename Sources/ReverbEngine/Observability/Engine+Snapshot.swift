@@ -21,9 +21,9 @@ extension Engine {
 }
 
 extension AppSnapshot {
-    init(app: Application, state: AppRegistry, includingConnections: Bool) {
-        var messagesIn = 0
-        var messagesOut = 0
+    init(app: Application, state: AppState, includingConnections: Bool) {
+        var messagesIn = state.closedMessagesIn
+        var messagesOut = state.closedMessagesOut
         var connections: [ConnectionSnapshot] = []
         if includingConnections { connections.reserveCapacity(state.connectionCount) }
         for connection in state.connections.values {
@@ -33,17 +33,22 @@ extension AppSnapshot {
             messagesIn += received
             messagesOut += sent
             guard includingConnections else { continue }
-            connections.append(ConnectionSnapshot(
-                socketID: handle.socketID, appID: app.id, origin: handle.origin, channels: Array(connection.channels),
-                connectedAt: handle.connectedAt, lastSeenAt: handle.lastSeenAt, messagesIn: received, messagesOut: sent))
+            connections.append(
+                ConnectionSnapshot(
+                    socketID: handle.socketID, appID: app.id, origin: handle.origin,
+                    channels: Array(connection.channels),
+                    connectedAt: handle.connectedAt, lastSeenAt: handle.lastSeenAt, messagesIn: received,
+                    messagesOut: sent))
         }
         let channels = state.channels.values.map { channel in
             ChannelSnapshot(
                 name: channel.name, kind: channel.kind, subscriberCount: channel.subscribers.count,
                 members: channel.roster.members.map { key, member in
-                    MemberSnapshot(userID: key, userInfo: (member.userInfo ?? .null).jsonText, connections: member.connections)
+                    MemberSnapshot(
+                        userID: key, userInfo: (member.userInfo ?? .null).jsonText, connections: member.connections)
                 },
-                occupiedSince: channel.occupiedSince, lastEventName: channel.lastEventName, lastEventAt: channel.lastEventAt)
+                occupiedSince: channel.occupiedSince, lastEventName: channel.lastEventName,
+                lastEventAt: channel.lastEventAt)
         }
         self.init(
             id: app.id, key: app.key, connections: connections, connectionCount: state.connectionCount,

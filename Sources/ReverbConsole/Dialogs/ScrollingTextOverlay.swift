@@ -20,9 +20,12 @@ public struct ScrollingTextOverlay {
         let first = min(max(0, offset), max(0, lines.count - visible))
         let last = min(lines.count, first + visible)
         let position = lines.count > visible ? "\(first + 1)-\(last)/\(lines.count)" : ""
-        let inner = PaneBox(title: title, status: position, statusRole: .dim, isFocused: true).draw(into: &grid, rect: area)
+        let inner = PaneBox(title: title, status: position, statusRole: .dim, isFocused: true).draw(
+            into: &grid, rect: area)
         for (row, line) in lines[first..<last].enumerated() {
-            grid.write(line, x: inner.x + 1, y: inner.y + row, role: isHeading(line) ? .title : .dialog, limit: inner.width - 1)
+            grid.write(
+                line, x: inner.x + 1, y: inner.y + row, role: isHeading(line) ? .title : .dialog, limit: inner.width - 1
+            )
         }
     }
 }
