@@ -232,7 +232,7 @@ class ConsoleServer:
 
 
 def api_get(host, port, path, app=APP, timeout=10):
-    """A signed GET on the Pusher HTTP API (PROTOCOL.md §6.2); returns the decoded JSON body or {}."""
+    """A signed GET on the Pusher HTTP API (docs/protocol.md, API signatures); returns the decoded JSON body or {}."""
     import hashlib
     import hmac
     import http.client

@@ -2,11 +2,16 @@ import Crypto
 import Foundation
 
 /// Pusher's signatures as a client computes them: channel auth and signed HTTP API requests.
+///
+/// Written apart from the engine's `HMACSigner` on purpose: tests that signed with the server's own code could not
+/// catch a signing bug.
 public enum PusherSigning {
     public static func hmacHex(_ message: String, secret: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(
-            for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        hex(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8))))
+    }
+
+    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined()
     }
 
     /// `key:signature` for subscribing to a private or presence channel.
@@ -25,8 +30,7 @@ public enum PusherSigning {
     ) -> String {
         var params = extra + [("auth_key", key), ("auth_timestamp", String(timestamp)), ("auth_version", "1.0")]
         if !body.isEmpty {
-            params.append(
-                ("body_md5", Insecure.MD5.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()))
+            params.append(("body_md5", hex(Insecure.MD5.hash(data: Data(body.utf8)))))
         }
         let sorted = params.sorted { $0.0 < $1.0 }
         let query = sorted.map { "\($0.0)=\($0.1)" }.joined(separator: "&")

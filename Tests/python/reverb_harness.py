@@ -29,7 +29,7 @@ SOCKET_ID_RE = re.compile(r"^\d+\.\d+$")
 
 
 # --------------------------------------------------------------------------
-# Apps (fixtures modelled on Reverb's own tests, PROTOCOL.md §11)
+# Apps (fixtures modelled on Reverb's own tests)
 # --------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class ServerProcess:
             args.append("--debug")
         args += self.extra_args
         self._log_file = open(self.log_path, "wb")
-        # CLI > environment > .env > config file (Part A §11): keep the config file authoritative.
+        # CLI > environment > .env > config file (docs/protocol.md, Configuration sources): keep the config file authoritative.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("REVERB_", "REDIS_", "PUSHER_"))}
         self.proc = subprocess.Popen(args, stdout=self._log_file, stderr=subprocess.STDOUT,

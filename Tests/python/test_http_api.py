@@ -1,5 +1,5 @@
-"""HTTP API compatibility with the official ``pusher`` SDK (PROTOCOL.md Part A
-§6–§8, Part B §6), with real WebSocket subscribers checking what they receive.
+"""HTTP API compatibility with the official ``pusher`` SDK (docs/protocol.md,
+API signatures and HTTP responses), with real WebSocket subscribers checking what they receive.
 
 The SDK is constructed as a Laravel app would:
 ``pusher.Pusher(app_id=..., key=..., secret=..., host='127.0.0.1', port=PORT, ssl=False)``.
@@ -45,7 +45,7 @@ def test_unknown_path_is_404_and_wrong_method_405(reverb):
 
 
 def test_http_keep_alive_two_requests_on_one_connection(reverb):
-    """Part A §8: HTTP/1.1 keep-alive with Content-Length on every response."""
+    """docs/protocol.md, HTTP responses: HTTP/1.1 keep-alive with Content-Length on every response."""
     s = socket.create_connection((reverb.host, reverb.port), timeout=5)
     try:
         responses = []
@@ -73,7 +73,7 @@ def test_http_keep_alive_two_requests_on_one_connection(reverb):
 
 
 # ---------------------------------------------------------------------------
-# trigger (B §6.3 POST /events)
+# trigger (POST /events)
 # ---------------------------------------------------------------------------
 
 def test_trigger_one_channel_reaches_every_subscriber_exactly(reverb, ws):
@@ -215,7 +215,7 @@ def test_trigger_with_info_reports_counts(reverb, ws):
 
 
 # ---------------------------------------------------------------------------
-# trigger_batch (B §6.3 POST /batch_events)
+# trigger_batch (POST /batch_events)
 # ---------------------------------------------------------------------------
 
 def test_trigger_batch_delivers_each_item(reverb, ws):
@@ -270,7 +270,7 @@ def test_trigger_batch_with_info(reverb, ws):
 
 
 # ---------------------------------------------------------------------------
-# channels_info / channel_info / users_info (B §6.3, Part A §6)
+# channels_info / channel_info / users_info (docs/protocol.md, Channels API)
 # ---------------------------------------------------------------------------
 
 def test_channels_info_lists_occupied_channels_with_prefix_filter(reverb, ws):
@@ -321,7 +321,7 @@ def test_channels_info_omits_channels_left_empty(reverb, ws):
 
 
 def test_channels_info_with_no_channels_is_an_object(reverb):
-    """Part A §6: {"channels":{}} — not Reverb's {"channels":[]}."""
+    """docs/protocol.md, Channels API: {"channels":{}} — not Reverb's {"channels":[]}."""
     r = h.signed_request(reverb, APPS["empty"], "GET", f"/apps/{APPS['empty'].app_id}/channels")
     assert r.status_code == 200
     assert r.text == '{"channels":{}}'
@@ -394,7 +394,7 @@ def test_users_info_errors(reverb, ws):
 
 
 # ---------------------------------------------------------------------------
-# Cache channels via the API (B §4.5, Part A §9)
+# Cache channels via the API (docs/protocol.md, Cache channels)
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("prefix,user", [
@@ -457,7 +457,7 @@ def test_cache_vanishes_with_the_last_subscriber(reverb, ws):
 
 
 # ---------------------------------------------------------------------------
-# terminate_user_connections (B §6.3)
+# terminate_user_connections (Reverb's route)
 # ---------------------------------------------------------------------------
 
 def _terminate_setup(ws, uid):
@@ -508,7 +508,7 @@ def test_sdk_terminate_user_connections_method(reverb, ws):
 
 
 # ---------------------------------------------------------------------------
-# Signatures and errors (B §6.1, §6.2, Part A §7)
+# Signatures and errors (docs/protocol.md, API signatures)
 # ---------------------------------------------------------------------------
 
 def test_bad_signature_is_401(reverb, ws):
@@ -560,7 +560,7 @@ def _manual_sign(app, method, path, params, body=b"", body_md5=True, timestamp=N
 
 
 def test_php_style_get_without_body_md5_is_accepted(reverb):
-    """pusher-php-server signs GETs without body_md5 (Part A §7)."""
+    """pusher-php-server signs GETs without body_md5 (docs/protocol.md, API signatures)."""
     path = f"/apps/{MAIN.app_id}/channels"
     q = _manual_sign(MAIN, "GET", path, {"filter_by_prefix": unique("none-")}, body_md5=False)
     r = requests.get(f"{reverb.http_base}{path}", params=q, timeout=5)
@@ -638,7 +638,7 @@ def test_request_over_max_request_size_is_413(reverb):
 
 
 # ---------------------------------------------------------------------------
-# A server with path "ws" (B §3.1, §6.2)
+# A server with path "ws" (docs/protocol.md, API signatures)
 # ---------------------------------------------------------------------------
 
 def test_server_path_prefix(start_server):
@@ -698,7 +698,7 @@ def test_channels_info_subscription_count(reverb, ws):
 
 
 def test_channel_names_with_allowed_punctuation(reverb, ws):
-    """pusher's channel-name alphabet includes = @ , . ; (B §4.1: no validation)."""
+    """pusher's channel-name alphabet includes = @ , . ; (Reverb validates no names)."""
     sdk = reverb.sdk(MAIN)
     ch = unique("test-") + "_a=b@c,d.e;f"
     c = ws()
@@ -734,7 +734,7 @@ def test_terminate_matches_integer_user_ids_as_strings(reverb, ws):
 
 
 def test_large_api_request_within_a_raised_max_request_size(start_server):
-    """B §11: a 150 KB API request with max_request_size 200 000 is buffered whole."""
+    """Reverb's own test: a 150 KB API request with max_request_size 200 000 is buffered whole."""
     srv = start_server(h.default_config(max_request_size=200_000))
     ch = unique("test-channel-")
     c = h.WSClient(srv.ws_url(MAIN.key))
@@ -751,7 +751,7 @@ def test_large_api_request_within_a_raised_max_request_size(start_server):
 
 
 def test_error_responses_carry_content_type_and_length(reverb):
-    """Part A §8: every response carries Content-Type and Content-Length."""
+    """docs/protocol.md, HTTP responses: every response carries Content-Type and Content-Length."""
     for r in (requests.get(f"{reverb.http_base}/nope", timeout=5),
               requests.get(f"{reverb.http_base}/apps/{MAIN.app_id}/channels", timeout=5),
               h.signed_request(reverb, h.App("999999", MAIN.key, MAIN.secret), "GET",
@@ -789,7 +789,7 @@ def test_banner_line(reverb):
 
 
 def test_users_error_bodies(reverb, ws):
-    """B §6.3's statuses (400 not presence, 404 not occupied), with a body that says why instead of `{}`."""
+    """Reverb's statuses (400 not presence, 404 not occupied), with a body that says why instead of `{}`."""
     pub = unique("test-channel-")
     ws().subscribe(pub)
     r = h.signed_request(reverb, MAIN, "GET", f"/apps/{MAIN.app_id}/channels/{pub}/users")
@@ -843,7 +843,7 @@ def test_http_connection_close_is_honoured(reverb):
 
 def test_php_style_percent_encoded_query_values_verify(reverb, ws):
     """pusher-php-server builds the query with http_build_query (',' → %2C) and
-    signs the decoded values (B §6.2)."""
+    signs the decoded values (docs/protocol.md, API signatures)."""
     from urllib.parse import quote
     u = unique("q")
     a = ws()

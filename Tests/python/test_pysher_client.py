@@ -129,7 +129,7 @@ def test_pysher_client_events_between_two_clients(pysher_client):
 
 
 def test_pysher_unknown_key_is_closed_with_4001(reverb, pysher_client):
-    """pysher (over websocket-client) sees the 4001 close frame of Part A §2."""
+    """pysher (over websocket-client) sees the 4001 close frame (docs/protocol.md, Fatal errors)."""
     seen = []
 
     class Grab(logging.Handler):

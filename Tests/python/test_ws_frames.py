@@ -1,4 +1,4 @@
-"""Frame-layer and upgrade behaviour (PROTOCOL.md B §3.1, §3.8, §3.10) seen
+"""Frame-layer and upgrade behaviour (docs/protocol.md, Fatal errors) seen
 through a frame-level client."""
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def _frame(opcode, payload, fin=True):
 
 
 def test_upgrade_to_unknown_path_is_404(reverb):
-    """B §3.1: routing comes first; an Upgrade request to no route is 404 `Not found.`"""
+    """Routing comes first; an Upgrade request to no route is 404 `Not found.`"""
     s = socket.create_connection((reverb.host, reverb.port), timeout=5)
     try:
         s.sendall(b"GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"

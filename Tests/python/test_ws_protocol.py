@@ -1,8 +1,8 @@
-"""WebSocket protocol compatibility (PROTOCOL.md Part A, Part B §3 and §4),
+"""WebSocket protocol compatibility (docs/protocol.md),
 driven with raw ``websockets`` clients and byte-exact frame comparisons.
 
 Test data avoid '/' and non-ASCII characters, so the byte-exact comparisons
-hold whatever the server's escaping choice (Part A §1).
+hold whatever the server's escaping choice (docs/protocol.md, Wire compatibility).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ MAIN = APPS["main"]
 
 
 # ---------------------------------------------------------------------------
-# Connection (B §3.2, §3.3, §3.5)
+# Connection (docs/protocol.md, Wire compatibility)
 # ---------------------------------------------------------------------------
 
 def test_connection_established_exact_frame(ws):
@@ -115,7 +115,7 @@ def quota_socket(ws):
 
 
 def test_max_connections_counts_unsubscribed_sockets_and_closes_with_4004(ws):
-    first = quota_socket(ws)  # never subscribes (Part A §4)
+    first = quota_socket(ws)  # never subscribes (docs/protocol.md, Connection quota)
     second = ws("quota", expect_established=False)
     assert second.recv_raw() == error_frame(4004, "Application is over connection quota")
     assert second.expect_close().code == 4004
@@ -136,7 +136,7 @@ def test_max_connections_counts_unsubscribed_sockets_and_closes_with_4004(ws):
 
 
 # ---------------------------------------------------------------------------
-# Inbound messages, ping/pong, errors (B §3.4, §3.5, §3.9)
+# Inbound messages, ping/pong, errors (docs/protocol.md, Wire compatibility)
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("message", [
@@ -179,7 +179,7 @@ def test_invalid_messages_get_4200_and_the_socket_stays_open(ws, message):
 
 
 # ---------------------------------------------------------------------------
-# Subscriptions (B §3.5, §4.1–§4.5; Part A §5, §9)
+# Subscriptions (docs/protocol.md, Presence, Cache channels)
 # ---------------------------------------------------------------------------
 
 def succeeded(channel: str, data: str = "{}") -> str:
@@ -327,7 +327,7 @@ def test_resubscribe_same_channel_answers_again(ws):
 
 
 # ---------------------------------------------------------------------------
-# Presence (B §4.4, Part A §5)
+# Presence (docs/protocol.md, Presence)
 # ---------------------------------------------------------------------------
 
 USER1 = {"user_id": 1, "user_info": {"name": "Test User"}}
@@ -448,7 +448,7 @@ def test_user_info_is_optional(ws):
 
 
 # ---------------------------------------------------------------------------
-# Client events (B §4.7, Part A §12)
+# Client events (docs/protocol.md, Client events)
 # ---------------------------------------------------------------------------
 
 TYPING = {"id": 123, "name": "Joe Dixon"}
@@ -589,7 +589,7 @@ def test_non_client_event_is_ignored(ws):
 
 
 # ---------------------------------------------------------------------------
-# Unsubscribe (B §3.5, §4.3)
+# Unsubscribe (silent, as Reverb)
 # ---------------------------------------------------------------------------
 
 def test_unsubscribe_is_silent_and_stops_delivery(ws):
@@ -614,7 +614,7 @@ def test_unsubscribe_unknown_channel_is_a_no_op(ws):
 
 
 # ---------------------------------------------------------------------------
-# Max message size (B §3.8)
+# Max message size (close 1009, as Reverb)
 # ---------------------------------------------------------------------------
 
 def _padded_ping(size: int) -> str:
@@ -660,11 +660,11 @@ def test_20000_byte_message_on_large_limit_is_handled(ws):
 
 
 # ---------------------------------------------------------------------------
-# Keep-alive (Part A §3, B §3.7): app "ping" has ping_interval 1, server pong_timeout 1
+# Keep-alive (docs/protocol.md, Keep-alive): app "ping" has ping_interval 1, server pong_timeout 1
 # ---------------------------------------------------------------------------
 
 def test_idle_socket_gets_pusher_ping_then_4201_and_close(ws):
-    c = ws("ping")   # not subscribed to anything (Part A §3)
+    c = ws("ping")   # not subscribed to anything (docs/protocol.md, Keep-alive)
     t0 = time.monotonic()
     assert c.recv_raw(timeout=6) == '{"event":"pusher:ping"}'
     t_ping = time.monotonic() - t0
@@ -757,7 +757,7 @@ def test_control_frame_ping_is_answered_with_same_payload(reverb):
 
 
 def test_socket_that_used_control_frames_gets_ping_frames(reverb):
-    """B §3.7 / Part A §3: a socket that ever sent a control frame is kept alive
+    """docs/protocol.md, Keep-alive: a socket that ever sent a control frame is kept alive
     with WebSocket ping frames instead of pusher:ping messages."""
     raw = h.RawFrameClient(reverb.host, reverb.port, f"/app/{APPS['ping'].key}")
     try:
@@ -789,7 +789,7 @@ def test_client_close_frame_is_echoed(reverb):
 
 
 # ---------------------------------------------------------------------------
-# Rate limiting (B §4.8): app "rate" allows 3 messages per 1 s
+# Rate limiting (Reverb's fixed window): app "rate" allows 3 messages per 1 s
 # ---------------------------------------------------------------------------
 
 def test_rate_limit_fourth_message_gets_4301_and_socket_stays(ws):
@@ -879,7 +879,7 @@ def test_client_event_presence_integer_user_id_keeps_type(ws):
 
 def test_client_events_stay_in_their_app(ws):
     """Same channel name in two apps: a whisper in one never reaches the other
-    (Reverb's multi-app membership quirk, B §4.7, must not leak)."""
+    (Reverb's multi-app membership quirk must not leak)."""
     ch = unique("private-test-channel-")
     a, b = two_on(ws, "main", ch)
     other = ws("all")
@@ -903,7 +903,7 @@ def test_max_connections_is_per_app(ws):
 
 
 def test_private_channel_auth_covers_channel_data_when_sent(ws):
-    """B §4.2: a non-empty channel_data is part of the signed string on private channels too."""
+    """A non-empty channel_data is part of the signed string on private channels too."""
     c = ws()
     ch = unique("private-test-channel-")
     data = compact({"user_id": 5})

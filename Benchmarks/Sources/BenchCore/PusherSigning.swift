@@ -1,6 +1,6 @@
 import Crypto
 
-/// Pusher request and channel signatures (PROTOCOL.md §4.2 and §6.2), as a client produces them.
+/// Pusher request and channel signatures (docs/protocol.md, API signatures), as a client produces them.
 public enum PusherSigning {
     public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)

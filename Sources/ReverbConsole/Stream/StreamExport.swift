@@ -5,18 +5,18 @@ import ReverbEngine
 public enum StreamExport {
     /// One event as one JSON object on one line (no trailing newline).
     public static func jsonLine(_ event: EngineEvent) -> String {
-        var fields: [String] = [
-            "\"time\":" + event.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)).jsonQuoted,
-            "\"type\":" + event.kind.rawValue.jsonQuoted,
-            "\"app_id\":" + event.appID.jsonQuoted,
+        let time = event.time.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        var members = [
+            JSONMember("time", .string(time)), JSONMember("type", .string(event.kind.rawValue)),
+            JSONMember("app_id", .string(event.appID)),
         ]
-        if let socketID = event.socketID { fields.append("\"socket_id\":" + socketID.jsonQuoted) }
-        if let channel = event.channel { fields.append("\"channel\":" + channel.jsonQuoted) }
-        if let name = event.event { fields.append("\"event\":" + name.jsonQuoted) }
-        if let code = event.code { fields.append("\"code\":\(code)") }
-        if let detail = event.detail { fields.append("\"detail\":" + detail.jsonQuoted) }
-        if let payload = event.payload { fields.append("\"payload\":" + payload.jsonQuoted) }
-        return "{" + fields.joined(separator: ",") + "}"
+        if let socketID = event.socketID { members.append(JSONMember("socket_id", .string(socketID))) }
+        if let channel = event.channel { members.append(JSONMember("channel", .string(channel))) }
+        if let name = event.event { members.append(JSONMember("event", .string(name))) }
+        if let code = event.code { members.append(JSONMember("code", .number(String(code)))) }
+        if let detail = event.detail { members.append(JSONMember("detail", .string(detail))) }
+        if let payload = event.payload { members.append(JSONMember("payload", .string(payload))) }
+        return JSONValue.object(members).jsonText
     }
 
     /// The file name for an export made at `date`: `reverb-stream-20261121-174500.jsonl` (UTC).

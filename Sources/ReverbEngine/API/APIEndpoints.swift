@@ -2,7 +2,7 @@ import OrderedCollections
 import NIOCore
 import NIOHTTP1
 
-/// The signed endpoints of B §6.3 for one app and one request.
+/// Reverb's signed API endpoints for one app and one request.
 struct APIEndpoints {
     let engine: Engine
     let app: Application

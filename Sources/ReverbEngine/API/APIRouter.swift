@@ -7,7 +7,7 @@ import NIOHTTP1
 struct APIRouter {
     let engine: Engine
 
-    /// The routes of B §6.3, after the path prefix.
+    /// Reverb's API routes (docs/protocol.md, HTTP responses), after the path prefix.
     enum Route {
         case health
         case events, batchEvents, channels, connections

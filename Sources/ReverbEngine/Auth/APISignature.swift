@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Verifies Pusher's HTTP API signature (B §6.2 with Part A §7): HMAC-SHA256 over
+/// Verifies Pusher's HTTP API signature (docs/protocol.md, API signatures): HMAC-SHA256 over
 /// `METHOD\nPATH\nsorted query`, `auth_key` equal to the app key, a fresh `auth_timestamp`, a matching `body_md5`.
 enum APISignature {
     enum Failure: Error, Equatable, CustomStringConvertible {

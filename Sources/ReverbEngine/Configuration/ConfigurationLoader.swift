@@ -1,7 +1,7 @@
 import Foundation
 
 /// Builds a `ServerConfiguration` from, highest first: CLI flags, the process environment, a Laravel
-/// `.env`, a JSON config file mirroring `config/reverb.php`, and built-in defaults (Part A §11).
+/// `.env`, a JSON config file mirroring `config/reverb.php`, and built-in defaults (docs/protocol.md, Configuration sources).
 public enum ConfigurationLoader {
     /// Values given on the command line; nil where a flag was not given.
     public struct Flags: Sendable {

@@ -52,7 +52,7 @@ public final class ConnectionHandle: Sendable {
         channel.pipeline.fireUserInboundEventTriggered(CloseRequest(code: code, reason: reason))
     }
 
-    /// Sends `pusher:error`, then a close frame carrying the same code (Part A §2).
+    /// Sends `pusher:error`, then a close frame carrying the same code, which tells pusher-js whether to reconnect (docs/protocol.md, Fatal errors).
     func fail(with error: PusherError) {
         send(ServerMessage.error(error))
         close(code: error.code, reason: error.message)

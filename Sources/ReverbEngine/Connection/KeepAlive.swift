@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Keep-alive of one socket, subscribed or not (Part A §3): silent for `pingInterval` → ping;
+/// Keep-alive of one socket, subscribed or not (docs/protocol.md, Keep-alive): silent for `pingInterval` → ping;
 /// still silent `pongTimeout` after the ping → prune with 4201. Pure: time comes in as an argument.
 struct KeepAlive: Sendable {
     enum Action: Sendable, Equatable {

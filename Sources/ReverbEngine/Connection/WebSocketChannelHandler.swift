@@ -33,7 +33,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        // Unknown key: Reverb's 4001, then a close frame so pusher-js does not retry (Part A §2).
+        // Unknown key: Reverb's 4001, then a close frame so pusher-js does not retry (docs/protocol.md, Fatal errors).
         guard let app else { return refuse(with: .applicationDoesNotExist, context: context) }
         let encoder = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
         let handle = ConnectionHandle(

@@ -1,4 +1,4 @@
-/// A message a client sent over the socket, validated (Reverb's rules, B §3.4–3.5).
+/// A message a client sent over the socket, validated (Reverb's rules: docs/protocol.md, Wire compatibility).
 public enum ClientMessage: Sendable, Hashable {
     case subscribe(channel: String, auth: String?, channelData: String?)
     case unsubscribe(channel: String)

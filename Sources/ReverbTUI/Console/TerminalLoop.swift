@@ -3,14 +3,14 @@ import Logging
 import ReverbConsole
 import ReverbEngine
 
-/// The console's frame loop (DESIGN §2 D). It lives on the console thread: each tick it waits up to
+/// The console's frame loop (docs/console.md, Code map). It lives on the console thread: each tick it waits up to
 /// 100 ms for keys, maps them through the key map and the reducer, performs the effects, reads the
 /// latest snapshot and the new stream rows, renders every pane into a grid and flushes it.
 /// The engine never waits on it: it only reads snapshots and drains a lossy ring.
 final class TerminalLoop {
     private static let tickMilliseconds = 100
     /// How often to ask for a snapshot: each one briefly takes every app's lock, so the console asks four
-    /// times a second rather than every tick (DESIGN §2 A).
+    /// times a second rather than every tick (a snapshot with connection rows costs in proportion to the sockets).
     private static let snapshotInterval: Duration = .milliseconds(250)
     /// Copying one row per connection is the costly part of a snapshot; past this many connections the rows
     /// are refreshed only every `largeServerRowInterval`, the counts still four times a second.

@@ -60,6 +60,22 @@ import Testing
         #expect(state.modal == nil)
     }
 
+    @Test("ctrl-c in a kick or terminate confirmation cancels: a reflexive abort must not kick")
+    func controlCCancelsDestructiveConfirmations() {
+        var state = Fixtures.state(width: 120, height: 40)
+        press([.character("j"), .character("K"), .enter], &state)
+        #expect(state.modal?.kind == .confirm)
+        #expect(press([.control("c")], &state) == .none)
+        #expect(state.modal == nil)
+        #expect(state.flash == Flash("cancelled"))
+
+        state = Fixtures.state(width: 120, height: 40, focus: .presence)
+        press([.character("j"), .character("T")], &state)
+        #expect(state.modal?.kind == .confirm)
+        #expect(press([.control("c")], &state) == .none)
+        #expect(state.modal == nil)
+    }
+
     @Test func kickWithNothingSelectedExplains() {
         var state = ConsoleState()
         state.focus = .connections

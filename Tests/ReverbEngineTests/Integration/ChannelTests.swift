@@ -157,7 +157,7 @@ struct ClientEventTests {
         #expect(await alice.expectSilence() == nil)
     }
 
-    @Test("on a public or encrypted channel: refused with 4301 and not relayed (Part A §12)")
+    @Test("on a public or encrypted channel: refused with 4301 and not relayed (docs/protocol.md, Client events)")
     func publicRefused() async throws {
         let server = try await TestServer.start()
         defer { Task { await server.stop() } }

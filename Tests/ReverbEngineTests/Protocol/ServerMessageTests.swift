@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 @testable import ReverbEngine
 
-/// Byte-exact against the wire examples of PROTOCOL.md B §3.5.
+/// Byte-exact against the wire examples of docs/protocol.md, Wire compatibility.
 @Suite("Server messages")
 struct ServerMessageTests {
     func text(_ buffer: ByteBuffer) -> String { String(buffer: buffer) }
