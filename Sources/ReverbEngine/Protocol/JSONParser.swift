@@ -1,10 +1,3 @@
-/// Why a JSON text could not be read.
-public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var offset: Int
-    public var reason: String
-    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
-}
-
 /// A strict RFC 8259 parser into `JSONValue`, over UTF-8 bytes.
 public enum JSONParser {
     /// The deepest nesting accepted; deeper documents are refused rather than risking the stack.

@@ -31,14 +31,3 @@ public enum JSONValue: Sendable, Hashable {
         return writer.text
     }
 }
-
-/// One `"key": value` member of a JSON object.
-public struct JSONMember: Sendable, Hashable {
-    public var key: String
-    public var value: JSONValue
-
-    public init(_ key: String, _ value: JSONValue) {
-        self.key = key
-        self.value = value
-    }
-}

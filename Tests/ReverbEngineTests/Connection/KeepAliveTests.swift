@@ -2,7 +2,7 @@ import NIOCore
 import Testing
 @testable import ReverbEngine
 
-@Suite("Keep-alive and rate limit, on a fake clock")
+@Suite("Keep-alive, on a fake clock")
 struct KeepAliveTests {
     let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
 
@@ -27,13 +27,5 @@ struct KeepAliveTests {
         #expect(ticks(&keepAlive, at: [10]) == [.ping(useControlFrame: false)])
         keepAlive.controlFrameReceived(now: start + .seconds(12))
         #expect(ticks(&keepAlive, at: [20, 22]) == [.none, .ping(useControlFrame: true)])
-    }
-
-    @Test("fixed window: max 3, the fourth is refused until the window ends")
-    func rateLimit() {
-        var limiter = RateLimiter(limit: .init(maxAttempts: 3, decaySeconds: 1))
-        let offsets: [Int64] = [0, 0, 0, 900, 1000]
-        let allowed = offsets.map { limiter.allow(now: start + .milliseconds($0)) }
-        #expect(allowed == [true, true, true, false, true])
     }
 }
