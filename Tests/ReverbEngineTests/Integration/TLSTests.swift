@@ -29,15 +29,16 @@ struct TLSTests {
             host: "127.0.0.1", port: 0, tls: try makeCertificate(), apps: [Fixtures.main])
         let server = try ReverbServer(configuration: configuration, threads: 1)
         let port = try await server.start()
-        defer { Task { await server.stop() } }
-        let secure = try await RawHTTPClient.connect(port: port, tls: true)
-        try await secure.send("GET /up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        let response = try #require(await secure.readResponse())
-        #expect(response.status == 200)
-        #expect(response.body == #"{"health":"OK"}"#)
-        let plain = try await RawHTTPClient.connect(port: port)
-        try await plain.send("GET /up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        #expect(await plain.readResponse(timeout: .seconds(2))?.status != 200)
-        #expect(server.snapshot().tlsEnabled)
+        try await TestServer.stopping(server) {
+            let secure = try await RawHTTPClient.connect(port: port, tls: true)
+            try await secure.send("GET /up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let response = try #require(await secure.readResponse())
+            #expect(response.status == 200)
+            #expect(response.body == #"{"health":"OK"}"#)
+            let plain = try await RawHTTPClient.connect(port: port)
+            try await plain.send("GET /up HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(await plain.readResponse(timeout: .seconds(2))?.status != 200)
+            #expect(server.snapshot().tlsEnabled)
+        }
     }
 }

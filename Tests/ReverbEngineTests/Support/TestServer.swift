@@ -51,6 +51,30 @@ final class TestServer: Sendable {
 
     func stop() async { await server.stop() }
 
+    /// Starts a server, runs `body` with it, and awaits the server's stop whether `body` threw or not, so no test
+    /// leaves sockets or event loops behind for the next one.
+    static func with(
+        apps: [Application] = Fixtures.all, path: String = "", maxRequestSize: Int = 10_000, pongTimeout: Int = 1,
+        slowClientTimeout: Int = 30, writeBufferLimit: Int = 4 << 20,
+        _ body: (TestServer) async throws -> Void
+    ) async throws {
+        let server = try await start(
+            apps: apps, path: path, maxRequestSize: maxRequestSize, pongTimeout: pongTimeout,
+            slowClientTimeout: slowClientTimeout, writeBufferLimit: writeBufferLimit)
+        try await stopping(server.server) { try await body(server) }
+    }
+
+    /// Runs `body`, then awaits `server.stop()`, whether `body` threw or not.
+    static func stopping(_ server: ReverbServer, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
     /// Opens a socket to `/app/{key}` without reading anything.
     func open(
         key: String = Fixtures.main.key, headers: [(String, String)] = [], path: String? = nil
@@ -130,9 +154,10 @@ extension TestServer {
     /// Sends raw request text on a fresh connection and reads one response.
     func raw(_ request: String) async throws -> RawHTTPResponse {
         let client = try await RawHTTPClient.connect(port: port)
-        defer { Task { await client.close() } }
-        try await client.send(request)
-        return try #require(await client.readResponse())
+        var response: RawHTTPResponse?
+        if (try? await client.send(request)) != nil { response = await client.readResponse() }
+        await client.close()
+        return try #require(response)
     }
 }
 
