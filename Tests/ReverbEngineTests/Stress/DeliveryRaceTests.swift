@@ -14,55 +14,55 @@ struct DeliveryRaceTests {
 
     @Test("publish against subscribe and close: steady subscribers get every event once, in order")
     func publishRacesChurn() async throws {
-        let server = try await TestServer.start()
-        let steady = try await (0..<4).asyncMap { _ in try await server.connect() }
-        for connection in steady { _ = try await connection.subscribe("race") }
+        try await TestServer.with() { server in
+            let steady = try await (0..<4).asyncMap { _ in try await server.connect() }
+            for connection in steady { _ = try await connection.subscribe("race") }
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for index in 0..<Self.events {
-                    let request = PublishRequest(
-                        appID: Fixtures.main.id, channels: ["race"], event: "tick", data: String(index))
-                    _ = try server.server.publish(request)
-                    if index % 20 == 0 { await Task.yield() }
-                }
-            }
-            for _ in 0..<Self.churners {
+            try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for _ in 0..<Self.rounds {
-                        let connection = try await server.connect()
-                        _ = try await connection.subscribe("race")
-                        try await connection.send(#"{"event":"pusher:unsubscribe","data":{"channel":"race"}}"#)
-                        _ = try await connection.subscribe("race")
-                        await connection.close()
+                    for index in 0..<Self.events {
+                        let request = PublishRequest(
+                            appID: Fixtures.main.id, channels: ["race"], event: "tick", data: String(index))
+                        _ = try server.server.publish(request)
+                        if index % 20 == 0 { await Task.yield() }
                     }
                 }
-            }
-            try await group.waitForAll()
-        }
-
-        for connection in steady {
-            var received: [Int] = []
-            while received.count < Self.events, let text = await connection.receive(timeout: .seconds(5)) {
-                let message = try JSONMessage(text)
-                if message.string("event") == "tick", let data = message.string("data"), let index = Int(data) {
-                    received.append(index)
+                for _ in 0..<Self.churners {
+                    group.addTask {
+                        for _ in 0..<Self.rounds {
+                            let connection = try await server.connect()
+                            _ = try await connection.subscribe("race")
+                            try await connection.send(#"{"event":"pusher:unsubscribe","data":{"channel":"race"}}"#)
+                            _ = try await connection.subscribe("race")
+                            await connection.close()
+                        }
+                    }
                 }
+                try await group.waitForAll()
             }
-            #expect(received == Array(0..<Self.events), "socket \(connection.socketID)")
-        }
 
-        // The churners' closes are processed asynchronously; the gauges must settle on the steady sockets.
-        var app: AppSnapshot?
-        for _ in 0..<100 {
-            app = server.server.snapshot().apps.first { $0.id == Fixtures.main.id }
-            if app?.connectionCount == steady.count { break }
-            try await Task.sleep(for: .milliseconds(50))
+            for connection in steady {
+                var received: [Int] = []
+                while received.count < Self.events, let text = await connection.receive(timeout: .seconds(5)) {
+                    let message = try JSONMessage(text)
+                    if message.string("event") == "tick", let data = message.string("data"), let index = Int(data) {
+                        received.append(index)
+                    }
+                }
+                #expect(received == Array(0..<Self.events), "socket \(connection.socketID)")
+            }
+
+            // The churners' closes are processed asynchronously; the gauges must settle on the steady sockets.
+            var app: AppSnapshot?
+            for _ in 0..<100 {
+                app = server.server.snapshot().apps.first { $0.id == Fixtures.main.id }
+                if app?.connectionCount == steady.count { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(app?.connectionCount == steady.count)
+            #expect(app?.channels.first { $0.name == "race" }?.subscriberCount == steady.count)
+            for connection in steady { await connection.close() }
         }
-        #expect(app?.connectionCount == steady.count)
-        #expect(app?.channels.first { $0.name == "race" }?.subscriberCount == steady.count)
-        for connection in steady { await connection.close() }
-        await server.stop()
     }
 }
 
