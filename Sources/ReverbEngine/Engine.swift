@@ -151,6 +151,12 @@ final class Engine: Sendable {
         let outcome = registry(for: app).withState {
             $0.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
         }
+        // Others hear of the new member before the joiner hears its reply: the joiner's next action (another
+        // socket joining, say) then cannot overtake this announcement.
+        if let memberData {
+            BroadcastWriter.write(
+                ServerMessage.memberAdded(channel: channel, channelData: memberData), to: outcome.memberAddedRecipients)
+        }
         reply(
             ServerMessage.subscriptionSucceeded(channel: channel, presence: outcome.presence),
             event: "pusher_internal:subscription_succeeded", channel: channel, to: handle)
@@ -159,10 +165,6 @@ final class Engine: Sendable {
         case .some(.none):
             reply(ServerMessage.cacheMiss(channel: channel), event: "pusher:cache_miss", channel: channel, to: handle)
         case .none: break
-        }
-        if let memberData {
-            BroadcastWriter.write(
-                ServerMessage.memberAdded(channel: channel, channelData: memberData), to: outcome.memberAddedRecipients)
         }
         events.emit {
             EngineEvent(

@@ -5,20 +5,16 @@ import Synchronization
 /// Writes one encoded message to many connections: the whole frame encoded once, the same buffer written to
 /// every subscriber below its WebSocket encoder, one task and one flush round per event loop.
 enum BroadcastWriter {
+    /// Writes `payload` to every socket of `groups`, one task per event loop.
+    ///
+    /// Always through the loop's task queue, even from that loop: a write made inline could overtake a broadcast
+    /// another loop queued a moment earlier, and a socket must see messages in the order the engine sent them.
     static func write(_ payload: ByteBuffer, to groups: [FanoutGroup]) {
         let total = groups.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
-        if total == 1, let handle = groups.first(where: { $0.count == 1 })?.handles.first {
-            handle.send(payload)
-            return
-        }
         let encoded = encodeTextFrame(payload)
         for group in groups where group.count > 0 {
-            if group.loop.inEventLoop {
-                writeAll(encoded, payload, to: group)
-            } else {
-                group.loop.execute { writeAll(encoded, payload, to: group) }
-            }
+            group.loop.execute { writeAll(encoded, payload, to: group) }
         }
     }
 

@@ -64,6 +64,31 @@ struct DeliveryRaceTests {
             for connection in steady { await connection.close() }
         }
     }
+
+    @Test("sequential presence joins reach a watcher in join order, whichever event loop each joiner is on")
+    func joinOrderAcrossLoops() async throws {
+        try await TestServer.with { server in
+            let channel = "presence-order"
+            let watcher = try await server.connect()
+            _ = try await watcher.subscribe(channel, channelData: #"{"user_id":"watcher"}"#)
+            var joiners: [PusherConnection] = []
+            for index in 0..<40 {
+                let joiner = try await server.connect()
+                _ = try await joiner.subscribe(channel, channelData: #"{"user_id":"u\#(index)"}"#)
+                joiners.append(joiner)
+            }
+            var added: [String] = []
+            while added.count < 40, let text = await watcher.receive() {
+                let message = try JSONMessage(text)
+                guard message.string("event") == "pusher_internal:member_added" else { continue }
+                let data = try #require(message.string("data"))
+                added.append(try JSONMessage(data).string("user_id") ?? "?")
+            }
+            #expect(added == (0..<40).map { "u\($0)" })
+            for joiner in joiners { await joiner.close() }
+            await watcher.close()
+        }
+    }
 }
 
 extension Sequence {
