@@ -11,6 +11,7 @@ final class Engine: Sendable {
     let registries: [String: AppRegistry]
     let events = EventHub()
     let totals = EngineTotals()
+    let webhooks = WebhookDispatcher()
     let startedAt = Date()
 
     init(configuration: ServerConfiguration) throws(ConfigurationError) {
@@ -31,6 +32,7 @@ final class Engine: Sendable {
         guard OriginPolicy.allows(handle.origin, patterns: app.allowedOrigins) else { throw .originNotAllowed }
         try registry(for: app).withState { state throws(PusherError) in try state.open(handle) }
         totals.connectionsOpened.add(1, ordering: .relaxed)
+        startSigninDeadline(for: handle)
         events.emit {
             EngineEvent(
                 kind: .connectionOpened, appID: app.id, socketID: handle.socketID, detail: handle.origin ?? "no origin")
@@ -41,6 +43,7 @@ final class Engine: Sendable {
     func closed(_ handle: ConnectionHandle) {
         let departures = registry(for: handle.app).withState { $0.close(socketID: handle.socketID) }
         totals.connectionsClosed.add(1, ordering: .relaxed)
+        signOut(handle)
         for departure in departures { announce(departure, of: handle) }
         events.emit {
             let lifetime = Int(Date().timeIntervalSince(handle.connectedAt))
@@ -63,10 +66,13 @@ final class Engine: Sendable {
                     kind: .memberRemoved, appID: appID, socketID: handle.socketID, channel: departure.channel,
                     detail: "user \(userID.jsonText)")
             }
+            webhook(.memberRemoved, app: handle.app, channel: departure.channel, userID: userID)
         }
         if departure.vacated {
             events.emit { EngineEvent(kind: .channelVacated, appID: appID, channel: departure.channel) }
+            webhook(.channelVacated, app: handle.app, channel: departure.channel)
         }
+        subscriptionCountChanged(on: departure.channel, app: handle.app, loop: handle.eventLoop)
     }
 
     // MARK: Inbound messages
@@ -74,6 +80,10 @@ final class Engine: Sendable {
     /// Handles one decoded client message from `handle`. Replies go straight to the socket.
     func received(_ message: ClientMessage, from handle: ConnectionHandle) {
         switch message {
+        case .subscribe(let channel, _, _) where channel.hasPrefix(UserChannel.prefix):
+            subscribeToUserChannel(handle, channel: channel)
+        case .signin(let auth, let userData):
+            signIn(handle, auth: auth, userData: userData)
         case .subscribe(let channel, let auth, let channelData):
             subscribe(handle, to: channel, auth: auth, channelData: channelData)
         case .unsubscribe(let channel):
@@ -172,14 +182,18 @@ final class Engine: Sendable {
         }
         if outcome.channelOccupied {
             events.emit { EngineEvent(kind: .channelOccupied, appID: app.id, channel: channel, detail: kind.label) }
+            webhook(.channelOccupied, app: app, channel: channel)
         }
+        if case .some(.none) = outcome.cache { webhook(.cacheMiss, app: app, channel: channel) }
         if let userID, outcome.userJoined {
             events.emit {
                 EngineEvent(
                     kind: .memberAdded, appID: app.id, socketID: handle.socketID, channel: channel,
                     payload: memberData?.jsonText, detail: "user \(userID.jsonText)")
             }
+            webhook(.memberAdded, app: app, channel: channel, userID: userID)
         }
+        subscriptionCountChanged(on: channel, app: app, loop: handle.eventLoop)
     }
 
     private func relayClientEvent(
@@ -194,6 +208,7 @@ final class Engine: Sendable {
         deliver(
             payload, event: event, channel: channel, in: registry(for: app), excluding: handle.socketID,
             kind: .clientEvent)
+        clientEventWebhook(event, channel: channel, data: data, from: handle, userID: subscriber?.userID)
     }
 
     // MARK: Delivery
@@ -207,6 +222,9 @@ final class Engine: Sendable {
     ) -> Int {
         let app = registry.app
         let now = Date()
+        if channel.hasPrefix(UserChannel.prefix) {
+            return deliverToUser(payload, event: event, channel: channel, in: registry, excluding: socketID, kind: kind)
+        }
         let groups = registry.withState { state in
             state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
             return state.recipients(of: channel, excluding: socketID)

@@ -34,6 +34,7 @@ public final class ReverbServer: Service, Sendable {
         fileLimit.store(ProcessStatistics.raiseOpenFileLimit(), ordering: .relaxed)
         let channel = try await Listener.bind(engine: engine, group: group)
         serverChannel.withLock { $0 = channel }
+        engine.webhooks.start(events: engine.events)
         return channel.localAddress?.port ?? configuration.port
     }
 
@@ -65,6 +66,7 @@ public final class ReverbServer: Service, Sendable {
         for handle in handles {
             _ = try? await handle.channel.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()
         }
+        await engine.webhooks.stop()
         try? await group.shutdownGracefully()
     }
 

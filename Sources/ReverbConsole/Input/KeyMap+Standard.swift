@@ -40,7 +40,7 @@ extension KeyMap {
         KeyBinding([.character("K")], .kick, "kick the selected row's connection", scope: .pane(.stream)),
         KeyBinding(
             [.character("c")], .toggleCategory(.connection), "show / hide connections", scope: .pane(.stream),
-            hint: "types", hintKey: "csomaerxp"),
+            hint: "types", hintKey: "csomaerxpuw"),
         KeyBinding(
             [.character("s")], .toggleCategory(.subscription), "show / hide subscriptions", scope: .pane(.stream)),
         KeyBinding(
@@ -53,6 +53,10 @@ extension KeyMap {
             [.character("r")], .toggleCategory(.message), "show / hide raw messages in / out", scope: .pane(.stream)),
         KeyBinding([.character("x")], .toggleCategory(.error), "show / hide errors", scope: .pane(.stream)),
         KeyBinding([.character("p")], .toggleCategory(.ping), "show / hide ping / prune", scope: .pane(.stream)),
+        KeyBinding(
+            [.character("u")], .toggleCategory(.user), "show / hide sign-ins and watchlist events",
+            scope: .pane(.stream)),
+        KeyBinding([.character("w")], .toggleCategory(.webhook), "show / hide webhook requests", scope: .pane(.stream)),
         // Help and details
         KeyBinding([.escape, .character("?"), .character("q")], .cancel, "close", scope: .modal(.help), hint: "close"),
         KeyBinding([.up, .character("k")], .moveUp, "scroll up", scope: .modal(.help), hint: "scroll"),

@@ -1,11 +1,13 @@
 import Foundation
 import ReverbEngine
-/// Open connections in scope: socket id, app, origin, channels, connected for, last seen, messages.
+/// Open connections in scope: socket id, signed-in user, app, origin, channels, connected for, last seen,
+/// messages.
 public struct ConnectionsPane: Pane {
     public init() {}
 
     static let columns = [
         TableColumn("Socket", width: 12, flex: 1),
+        TableColumn("User", width: 6, flex: 1, dropPriority: 4),
         TableColumn("App", width: 6, dropPriority: 3),
         TableColumn("Origin", width: 8, flex: 1, dropPriority: 5),
         TableColumn("Channels", width: 8, flex: 2, dropPriority: 2),
@@ -32,7 +34,7 @@ public struct ConnectionsPane: Pane {
             let connection = connections[index]
             return (
                 [
-                    connection.socketID, connection.appID, connection.origin ?? "-",
+                    connection.socketID, connection.userID ?? "-", connection.appID, connection.origin ?? "-",
                     connection.channels.isEmpty ? "-" : connection.channels.sorted().joined(separator: ","),
                     DisplayFormat.duration(now.timeIntervalSince(connection.connectedAt)),
                     DisplayFormat.duration(now.timeIntervalSince(connection.lastSeenAt)),

@@ -12,6 +12,10 @@ public enum StreamCategory: String, CaseIterable, Hashable, Sendable {
     case message
     case error
     case ping
+    /// Sign-ins, sign-outs and watchlist events.
+    case user
+    /// Webhook requests.
+    case webhook
 
     /// The category of an engine event kind.
     public init(_ kind: EngineEvent.Kind) {
@@ -25,6 +29,8 @@ public enum StreamCategory: String, CaseIterable, Hashable, Sendable {
         case .messageReceived, .messageSent: self = .message
         case .error: self = .error
         case .ping, .prune: self = .ping
+        case .signin, .watchlist: self = .user
+        case .webhook: self = .webhook
         }
     }
 
@@ -40,6 +46,8 @@ public enum StreamCategory: String, CaseIterable, Hashable, Sendable {
         case .message: .eventMessage
         case .error: .eventError
         case .ping: .eventPing
+        case .user: .eventMember
+        case .webhook: .eventAPI
         }
     }
 }

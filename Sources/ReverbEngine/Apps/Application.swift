@@ -39,6 +39,12 @@ public struct Application: Sendable, Hashable {
     public var acceptClientEventsFrom: ClientEventPolicy
     /// nil when rate limiting is off.
     public var rateLimit: RateLimit?
+    /// Seconds a socket may stay open without `pusher:signin`; nil lets unsigned sockets stay (docs/users.md).
+    public var userAuthenticationTimeout: Int? = nil
+    /// Whether subscribers of non-presence channels hear `pusher_internal:subscription_count`.
+    public var subscriptionCount = false
+    /// Where this app's webhooks go (docs/webhooks.md); empty sends none.
+    public var webhooks: [WebhookEndpoint] = []
 
     public init(
         id: String, key: String, secret: String, allowedOrigins: [String] = ["*"], pingInterval: Int = 60,

@@ -36,6 +36,9 @@ struct AppState {
     private(set) var channels: [String: ChannelState] = [:]
     /// Presence user key → socket ids holding at least one presence subscription as that user.
     private(set) var userSockets: [String: [String: Int]] = [:]
+    /// Sockets signed in with `pusher:signin`, and watchlists (docs/users.md).
+    var users = UserDirectory()
+    var subscriptionCounts = SubscriptionCountThrottle()
 
     /// Messages counted on sockets that have since closed, so per-app totals only grow.
     private(set) var closedMessagesIn = 0
@@ -145,9 +148,11 @@ struct AppState {
 
     func channel(named name: String) -> ChannelState? { channels[name] }
 
-    /// Sockets that hold a presence subscription as `userID`.
+    /// Sockets that hold a presence subscription as `userID` or are signed in as it.
     func sockets(ofUser userID: String) -> [ConnectionHandle] {
-        (userSockets[userID] ?? [:]).keys.compactMap { connections[$0]?.handle }
+        let presence = userSockets[userID] ?? [:]
+        return presence.keys.compactMap { connections[$0]?.handle }
+            + users.handles(ofUser: userID).filter { presence[$0.socketID] == nil }
     }
 }
 

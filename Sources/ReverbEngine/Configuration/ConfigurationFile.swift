@@ -6,10 +6,11 @@ enum ConfigurationFile {
         "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout",
         "write_buffer_limit", "api_timestamp_window", "tls",
     ]
-    static let appKeys = [
-        "app_id", "key", "secret", "allowed_origins", "ping_interval", "activity_timeout", "max_message_size",
-        "max_connections", "accept_client_events_from", "rate_limiting", "options",
-    ]
+    static let appKeys =
+        [
+            "app_id", "key", "secret", "allowed_origins", "ping_interval", "activity_timeout", "max_message_size",
+            "max_connections", "accept_client_events_from", "rate_limiting", "options",
+        ] + pusherFeatureKeys
 
     static func apply(contentsOf path: String, to configuration: inout ServerConfiguration) throws(ConfigurationError) {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -114,7 +115,7 @@ enum ConfigurationFile {
                         try reader.boolean(v, at: "\(key).enabled")
                     } ?? false
                 app.rateLimit = enabled ? limit : nil
-            default: break
+            default: try applyPusherFeature(member, at: key, reader: reader, to: &app)
             }
         }
         return app

@@ -38,7 +38,7 @@ extension AppSnapshot {
                     socketID: handle.socketID, appID: app.id, origin: handle.origin,
                     channels: Array(connection.channels),
                     connectedAt: handle.connectedAt, lastSeenAt: handle.lastSeenAt, messagesIn: received,
-                    messagesOut: sent))
+                    messagesOut: sent, userID: state.users.userID(ofSocket: handle.socketID)))
         }
         let channels = state.channels.values.map { channel in
             ChannelSnapshot(

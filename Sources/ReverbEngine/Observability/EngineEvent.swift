@@ -19,6 +19,12 @@ public struct EngineEvent: Sendable, Hashable {
         case error = "error"
         case ping = "ping"
         case prune = "prune"
+        /// A socket signed in or out (`pusher:signin`).
+        case signin = "signin"
+        /// `pusher_internal:watchlist_events` sent.
+        case watchlist = "watchlist"
+        /// A webhook request finished (delivered, retrying or given up), or events were dropped.
+        case webhook = "webhook"
     }
 
     public var kind: Kind

@@ -136,11 +136,14 @@ public struct ConnectionSnapshot: Sendable, Hashable {
     public var lastSeenAt: Date
     public var messagesIn: Int
     public var messagesOut: Int
+    /// The user this socket signed in as with `pusher:signin`, if it did.
+    public var userID: String?
 
     public init(
         socketID: String, appID: String, origin: String? = nil, channels: [String] = [], connectedAt: Date,
-        lastSeenAt: Date, messagesIn: Int = 0, messagesOut: Int = 0
+        lastSeenAt: Date, messagesIn: Int = 0, messagesOut: Int = 0, userID: String? = nil
     ) {
+        self.userID = userID
         self.socketID = socketID
         self.appID = appID
         self.origin = origin

@@ -54,6 +54,11 @@ public struct TrafficLog: Service {
         case .apiMessage, .clientEvent: text = line("Broadcasting To", event.channel ?? "", width: width)
         case .ping: text = line("Connection Pinged", socket, width: width)
         case .prune: text = line("Connection Pruned", socket, width: width)
+        case .signin: text = line("User Authentication", "\(socket) \(event.detail ?? "")", width: width)
+        case .watchlist: text = line("Watchlist Event", "\(socket) \(event.detail ?? "")", width: width)
+        case .webhook:
+            let status = event.code.map(String.init) ?? "failed"
+            text = line("Webhook \(status)", "\(event.event ?? "") \(event.detail ?? "")", width: width)
         case .error:
             let origin = socket.isEmpty ? "HTTP API request" : "Message from \(socket)"
             text =

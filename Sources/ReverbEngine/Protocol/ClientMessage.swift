@@ -4,6 +4,8 @@ public enum ClientMessage: Sendable, Hashable {
     case unsubscribe(channel: String)
     case ping
     case pong
+    /// `pusher:signin`: `auth` and the `user_data` JSON text exactly as signed (docs/users.md).
+    case signin(auth: String, userData: String)
     /// A `client-*` event: `data` as sent, a JSON-encoded object or array decoded in place.
     case clientEvent(event: String, channel: String, data: JSONValue?)
     /// Any other event with a channel: accepted and ignored, as Reverb does.
@@ -16,6 +18,7 @@ public enum ClientMessage: Sendable, Hashable {
         case .unsubscribe: "pusher:unsubscribe"
         case .ping: "pusher:ping"
         case .pong: "pusher:pong"
+        case .signin: "pusher:signin"
         case .clientEvent(let event, _, _), .ignored(let event): event
         }
     }
@@ -52,6 +55,11 @@ public enum ClientMessage: Sendable, Hashable {
             return .ping
         case "pusher:pong":
             return .pong
+        case "pusher:signin":
+            guard case .string(let auth)? = data?["auth"], case .string(let userData)? = data?["user_data"] else {
+                throw .invalidMessageFormat
+            }
+            return .signin(auth: auth, userData: userData)
         default:
             if event.hasPrefix("pusher:") { throw .invalidMessageFormat }
             guard case .string(let channel)? = document["channel"] else { throw .invalidMessageFormat }

@@ -18,7 +18,7 @@ enum Fixtures {
             ConnectionSnapshot(
                 socketID: "870132037.115391333", appID: "123456", origin: "http://localhost:3000",
                 channels: ["presence-room", "chat"], connectedAt: ago(300), lastSeenAt: ago(5), messagesIn: 12,
-                messagesOut: 40
+                messagesOut: 40, userID: "alice"
             ),
             ConnectionSnapshot(
                 socketID: "112233445.556677889", appID: "123456", channels: ["presence-room"],
@@ -76,6 +76,22 @@ enum Fixtures {
             kind: .error, time: ago(3), appID: "123456", socketID: "999000111.222333444", code: 4009,
             detail: "Connection is unauthorized"),
         EngineEvent(kind: .ping, time: ago(1), appID: "123456", socketID: "112233445.556677889"),
+    ]
+
+    /// Rows of Pusher's user features and webhooks, after `events`.
+    static let userFeatureEvents: [EngineEvent] = [
+        EngineEvent(
+            kind: .signin, time: ago(0.9), appID: "123456", socketID: "870132037.115391333", event: "pusher:signin",
+            payload: #"{"id":"alice","watchlist":["bob"]}"#, detail: "signed in as alice, watching 1"),
+        EngineEvent(
+            kind: .watchlist, time: ago(0.8), appID: "123456", socketID: "870132037.115391333",
+            event: "pusher_internal:watchlist_events", detail: "online bob to 1 socket(s)"),
+        EngineEvent(
+            kind: .webhook, time: ago(0.5), appID: "123456", channel: "chat", event: "http://127.0.0.1:9000/hook",
+            code: 500, detail: "attempt 1, 12 ms, 2 event(s), retry in 1s"),
+        EngineEvent(
+            kind: .webhook, time: ago(0.2), appID: "123456", channel: "chat", event: "http://127.0.0.1:9000/hook",
+            code: 200, detail: "attempt 2, 3 ms, 2 event(s), delivered"),
     ]
 
     /// A console state at `width` × `height` with the fixture events in its stream.

@@ -1,0 +1,54 @@
+/// Decides when subscribers hear `pusher_internal:subscription_count`: at every change, except that a channel
+/// with more than `busyThreshold` subscribers hears it at most once per `busyInterval` (as Pusher does), with a
+/// trailing update so the last count always arrives. A plain value driven by the caller's clock.
+struct SubscriptionCountThrottle {
+    static let busyThreshold = 100
+    static let busyInterval: Duration = .seconds(5)
+
+    enum Decision: Equatable {
+        /// Send this count now.
+        case send(Int)
+        /// Send nothing now; call `flush` after this long (only returned once per pending update).
+        case flushAfter(Duration)
+        /// Send nothing.
+        case none
+    }
+
+    private struct Entry {
+        var lastSent: Int?
+        var lastSentAt: ContinuousClock.Instant?
+        var flushScheduled = false
+    }
+
+    private var entries: [String: Entry] = [:]
+
+    /// The channel now has `count` subscribers.
+    mutating func changed(channel: String, count: Int, now: ContinuousClock.Instant) -> Decision {
+        guard count > 0 else {
+            entries[channel] = nil
+            return .none
+        }
+        var entry = entries[channel] ?? Entry()
+        defer { entries[channel] = entry }
+        if entry.lastSent == count { return .none }
+        if count > Self.busyThreshold, let sentAt = entry.lastSentAt, now - sentAt < Self.busyInterval {
+            if entry.flushScheduled { return .none }
+            entry.flushScheduled = true
+            return .flushAfter(Self.busyInterval - (now - sentAt))
+        }
+        entry.lastSent = count
+        entry.lastSentAt = now
+        return .send(count)
+    }
+
+    /// The trailing update of a busy channel: the count to send, if it still differs from the last one sent.
+    mutating func flush(channel: String, count: Int, now: ContinuousClock.Instant) -> Int? {
+        guard var entry = entries[channel] else { return nil }
+        entry.flushScheduled = false
+        defer { entries[channel] = entry }
+        guard count > 0, entry.lastSent != count else { return nil }
+        entry.lastSent = count
+        entry.lastSentAt = now
+        return count
+    }
+}

@@ -1,0 +1,115 @@
+import Synchronization
+import Foundation
+import NIOCore
+
+/// User authentication (`pusher:signin`), server-to-user delivery and watchlists (docs/users.md).
+extension Engine {
+    /// Checks a `pusher:signin` and signs the socket in; a bad signature or unusable `user_data` closes it.
+    func signIn(_ handle: ConnectionHandle, auth: String, userData: String) {
+        let app = handle.app
+        guard
+            UserAuthenticator.isAuthentic(
+                auth: auth, key: app.key, secret: app.secret, socketID: handle.socketID, userData: userData)
+        else { return fail(handle, with: .invalidSignin) }
+        let user: UserData
+        do {
+            user = try UserData(parsing: userData)
+        } catch {
+            return fail(handle, with: error)
+        }
+        guard let outcome = registry(for: app).withState({ $0.signIn(handle, user: user) }) else { return }
+        if let replaced = outcome.replaced { announce(replaced, app: app, socketID: handle.socketID) }
+        reply(ServerMessage.signinSuccess(userData: userData), event: "pusher:signin_success", to: handle)
+        events.emit {
+            EngineEvent(
+                kind: .signin, appID: app.id, socketID: handle.socketID, event: "pusher:signin", payload: userData,
+                detail: "signed in as \(user.id)" + (user.watchlist.isEmpty ? "" : ", watching \(user.watchlist.count)")
+            )
+        }
+        if !outcome.onlineWatched.isEmpty {
+            tellWatchers([handle], name: "online", userIDs: outcome.onlineWatched, app: app)
+        }
+        if !outcome.watchersToTell.isEmpty {
+            tellWatchers(outcome.watchersToTell, name: "online", userIDs: [user.id], app: app)
+        }
+    }
+
+    /// Forgets a closed socket's identity and tells watchers when its user went offline.
+    func signOut(_ handle: ConnectionHandle) {
+        guard let outcome = registry(for: handle.app).withState({ $0.users.signOut(socketID: handle.socketID) })
+        else { return }
+        announce(outcome, app: handle.app, socketID: handle.socketID)
+    }
+
+    private func announce(_ signOut: UserDirectory.SignOut, app: Application, socketID: String) {
+        events.emit {
+            EngineEvent(
+                kind: .signin, appID: app.id, socketID: socketID,
+                detail: "signed out as \(signOut.userID)" + (signOut.wentOffline ? ", now offline" : ""))
+        }
+        if signOut.wentOffline, !signOut.watchersToTell.isEmpty {
+            tellWatchers(signOut.watchersToTell, name: "offline", userIDs: [signOut.userID], app: app)
+        }
+    }
+
+    /// Sends one `pusher_internal:watchlist_events` to each of `handles`.
+    private func tellWatchers(_ handles: [ConnectionHandle], name: String, userIDs: [String], app: Application) {
+        let message = ServerMessage.watchlistEvents(name: name, userIDs: userIDs)
+        BroadcastWriter.write(message, to: FanoutGroup.partition(handles))
+        totals.messagesOut.add(handles.count, ordering: .relaxed)
+        events.emit {
+            EngineEvent(
+                kind: .watchlist, appID: app.id, socketID: handles.count == 1 ? handles[0].socketID : nil,
+                event: "pusher_internal:watchlist_events", payload: String(buffer: message),
+                detail: "\(name) \(userIDs.joined(separator: ",")) to \(handles.count) socket(s)")
+        }
+    }
+
+    /// pusher-js subscribes to `#server-to-user-{id}` after signing in: allowed only for that user's sockets.
+    /// Nothing is stored; delivery goes to every signed-in socket of the user (`deliverToUser`).
+    func subscribeToUserChannel(_ handle: ConnectionHandle, channel: String) {
+        let signedInAs = registry(for: handle.app).withState { $0.users.userID(ofSocket: handle.socketID) }
+        guard let userID = UserChannel.userID(in: channel), signedInAs == userID else {
+            return reject(handle, with: .notSignedInAsUser, channel: channel, event: "pusher:subscribe")
+        }
+        reply(
+            ServerMessage.subscriptionSucceeded(channel: channel), event: "pusher_internal:subscription_succeeded",
+            channel: channel, to: handle)
+    }
+
+    /// The server-to-user branch of `deliver`: every socket signed in as the channel's user, on this node.
+    func deliverToUser(
+        _ payload: ByteBuffer, event: String, channel: String, in registry: AppRegistry, excluding socketID: String?,
+        kind: EngineEvent.Kind
+    ) -> Int {
+        guard let userID = UserChannel.userID(in: channel) else { return 0 }
+        let handles = registry.withState { $0.users.handles(ofUser: userID) }.filter { $0.socketID != socketID }
+        BroadcastWriter.write(payload, to: FanoutGroup.partition(handles))
+        totals.messagesOut.add(handles.count, ordering: .relaxed)
+        events.emit {
+            EngineEvent(
+                kind: kind, appID: registry.app.id, socketID: socketID, channel: channel, event: event,
+                payload: String(buffer: payload), detail: "delivered to \(handles.count) (user \(userID))")
+        }
+        return handles.count
+    }
+
+    /// With `user_authentication_timeout`, closes the socket with 4009 unless it has signed in by then.
+    func startSigninDeadline(for handle: ConnectionHandle) {
+        guard let seconds = handle.app.userAuthenticationTimeout else { return }
+        handle.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) { [self] in
+            let unsigned = registry(for: handle.app).withState { state in
+                state.handle(socketID: handle.socketID) != nil && state.users.userID(ofSocket: handle.socketID) == nil
+            }
+            if unsigned { fail(handle, with: .userAuthenticationTimeout) }
+        }
+    }
+}
+
+extension AppState {
+    /// Signs an open socket in; nil when it has already closed.
+    mutating func signIn(_ handle: ConnectionHandle, user: UserData) -> UserDirectory.SignIn? {
+        guard self.handle(socketID: handle.socketID) != nil else { return nil }
+        return users.signIn(handle, userID: user.id, watchlist: user.watchlist)
+    }
+}
