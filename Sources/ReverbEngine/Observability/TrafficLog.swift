@@ -54,6 +54,8 @@ public struct TrafficLog: Service {
         case .apiMessage, .clientEvent: text = line("Broadcasting To", event.channel ?? "", width: width)
         case .ping: text = line("Connection Pinged", socket, width: width)
         case .prune: text = line("Connection Pruned", socket, width: width)
+        case .error where event.event == TLSHandshakeObserver.eventName:
+            text = "  ERROR  TLS handshake failed.\n" + line("TLS Handshake", event.detail ?? "", width: width)
         case .error:
             let origin = socket.isEmpty ? "HTTP API request" : "Message from \(socket)"
             text =
