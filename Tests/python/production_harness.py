@@ -150,7 +150,7 @@ def wait_for_log(server: h.ServerProcess, pattern: str, timeout: float = 5.0, co
 # Prometheus text
 # --------------------------------------------------------------------------
 
-SAMPLE_RE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$')
+SAMPLE_RE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})?\s+(\S+)$')
 
 
 def scrape(port: int) -> dict[tuple[str, frozenset], float]:

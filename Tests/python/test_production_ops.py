@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -133,7 +134,7 @@ def test_restart_ignores_the_entry_of_a_killed_server(servers, tmp_path):
 def metrics_server(servers, app: dict, extra=None):
     port = p.free_port()
     server = servers(config_with(app), ["--metrics-port", str(port)] + (extra or []))
-    assert f"Metrics on http://127.0.0.1:{port}/metrics" in server.log_text()
+    p.wait_for_log(server, re.escape(f"Metrics on http://127.0.0.1:{port}/metrics"))
     return server, port
 
 
@@ -198,6 +199,8 @@ def test_metrics_endpoint_answers_only_metrics(servers):
 
 def test_metrics_are_off_by_default(servers):
     server = servers(config_with(p.unique_app("nometrics")))
+    p.wait_for_log(server, "Configuration read from")
+    time.sleep(0.3)
     assert "Metrics on" not in server.log_text()
 
 
@@ -247,7 +250,10 @@ def test_gauges_stay_exact_through_churn(servers):
         s = p.scrape(port)
         assert p.sample(s, "reverb_channels", app_id=aid) == len(channels)
         assert p.sample(s, "reverb_channels", app_id=aid) == len(server.sdk(app).channels_info()["channels"])
-        loop.run_until_complete(asyncio.gather(*(ws.close() for ws, _ in open_sockets)))
+        async def close_all():
+            await asyncio.gather(*(ws.close() for ws, _ in open_sockets))
+
+        loop.run_until_complete(close_all())
         h.wait_until(lambda: p.sample(p.scrape(port), "reverb_connections", app_id=aid) == 0, timeout=15)
         assert p.sample(p.scrape(port), "reverb_channels", app_id=aid) == 0
         assert api()["connections"] == 0
