@@ -34,17 +34,25 @@ public enum TLSFileCheck {
             return .failure(Failure(description: "\(files.certificateChainPath) holds no PEM certificate"))
         }
         do {
+            if let passphrase = files.passphrase {
+                _ = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem) { completion in
+                    completion(Array(passphrase.utf8))
+                }
+            } else {
+                _ = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
+            }
+        } catch {
+            let why = files.passphrase == nil ? "not a PEM private key, or encrypted without a passphrase" : "not a PEM private key, or the passphrase is wrong"
+            return .failure(Failure(description: "\(files.privateKeyPath) cannot be read: \(why) (\(error))"))
+        }
+        do {
             _ = try CertificateStore.makeContext(files)
         } catch {
-            let text = String(describing: error)
-            if text.contains("KEY_VALUES_MISMATCH") || text.contains("X509_R") || text.contains("mismatch") {
-                return .failure(
-                    Failure(
-                        description:
-                            "\(files.privateKeyPath) is not the private key of \(files.certificateChainPath) (\(text))")
-                )
-            }
-            return .failure(Failure(description: "the certificate and key cannot be used together: \(text)"))
+            // Both files load on their own, so BoringSSL refused the pair: the key is not the certificate's.
+            return .failure(
+                Failure(
+                    description:
+                        "\(files.privateKeyPath) is not the private key of \(files.certificateChainPath) (\(error))"))
         }
         let notAfter = Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter))
         return .success(Report(certificates: certificates.count, notValidAfter: notAfter))
