@@ -16,7 +16,7 @@ final class Engine: Sendable {
     let logger: Logger
     let startedAt = Date()
 
-    init(configuration: ServerConfiguration, logger: Logger = Logger(label: "reverb")) throws(ConfigurationError) {
+    init(configuration: ServerConfiguration, logger: Logger = ReverbServer.defaultLogger) throws(ConfigurationError) {
         self.configuration = configuration
         self.logger = logger
         self.metrics = EngineMetrics(appIDs: configuration.apps.map(\.id))

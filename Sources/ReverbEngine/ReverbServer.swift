@@ -20,7 +20,7 @@ public final class ReverbServer: Service, Sendable {
     let certificateStore = Mutex<CertificateStore?>(nil)
 
     public init(
-        configuration: ServerConfiguration, logger: Logger = Logger(label: "reverb"), threads: Int = System.coreCount
+        configuration: ServerConfiguration, logger: Logger = ReverbServer.defaultLogger, threads: Int = System.coreCount
     )
         throws(ConfigurationError)
     {

@@ -42,7 +42,10 @@ public enum TLSFileCheck {
                 _ = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
             }
         } catch {
-            let why = files.passphrase == nil ? "not a PEM private key, or encrypted without a passphrase" : "not a PEM private key, or the passphrase is wrong"
+            let why =
+                files.passphrase == nil
+                ? "not a PEM private key, or encrypted without a passphrase"
+                : "not a PEM private key, or the passphrase is wrong"
             return .failure(Failure(description: "\(files.privateKeyPath) cannot be read: \(why) (\(error))"))
         }
         do {
