@@ -155,6 +155,8 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         case is NIOWebSocketError:
             closeWith(code: 1002, reason: "Protocol error", context: context)
         default:
+            ProductionLog.protocolError(
+                appID: app?.id, socketID: handle?.socketID, code: 1006, reason: "\(error)", logger: engine.logger)
             context.close(promise: nil)
         }
     }

@@ -55,6 +55,8 @@ final class ServerRegistration {
     func remove() {
         unlink(path)
         close(descriptor)
+        // The fingerprint's folder goes with its last server (rmdir leaves a folder that still has entries).
+        rmdir((path as NSString).deletingLastPathComponent)
     }
 
     /// Why a server could not register.
