@@ -12,10 +12,15 @@ final class Engine: Sendable {
     let events = EventHub()
     let totals = EngineTotals()
     let webhooks = WebhookDispatcher()
+    let metrics: EngineMetrics
+    /// Production log lines (connection errors, rejected requests); see docs/logging.md.
+    let logger: Logger
     let startedAt = Date()
 
-    init(configuration: ServerConfiguration) throws(ConfigurationError) {
+    init(configuration: ServerConfiguration, logger: Logger = ReverbServer.defaultLogger) throws(ConfigurationError) {
         self.configuration = configuration
+        self.logger = logger
+        self.metrics = EngineMetrics(appIDs: configuration.apps.map(\.id))
         self.directory = try ApplicationDirectory(configuration.apps)
         var registries: [String: AppRegistry] = [:]
         for app in configuration.apps { registries[app.id] = AppRegistry(app: app) }
@@ -33,6 +38,7 @@ final class Engine: Sendable {
         try registry(for: app).withState { state throws(PusherError) in try state.open(handle) }
         totals.connectionsOpened.add(1, ordering: .relaxed)
         startSigninDeadline(for: handle)
+        metrics.connectionOpened(appID: app.id)
         events.emit {
             EngineEvent(
                 kind: .connectionOpened, appID: app.id, socketID: handle.socketID, detail: handle.origin ?? "no origin")
@@ -44,6 +50,7 @@ final class Engine: Sendable {
         let departures = registry(for: handle.app).withState { $0.close(socketID: handle.socketID) }
         totals.connectionsClosed.add(1, ordering: .relaxed)
         signOut(handle)
+        metrics.connectionClosed(appID: handle.app.id)
         for departure in departures { announce(departure, of: handle) }
         events.emit {
             let lifetime = Int(Date().timeIntervalSince(handle.connectedAt))
@@ -58,7 +65,9 @@ final class Engine: Sendable {
         events.emit {
             EngineEvent(kind: .unsubscribed, appID: appID, socketID: handle.socketID, channel: departure.channel)
         }
+        if departure.vacated { metrics.channelVacated(appID: appID) }
         if let (userID, recipients) = departure.memberRemoved {
+            metrics.userLeft(appID: appID)
             BroadcastWriter.write(
                 ServerMessage.memberRemoved(channel: departure.channel, userID: userID), to: recipients)
             events.emit {
@@ -108,6 +117,7 @@ final class Engine: Sendable {
     /// Sends one message to one socket; `event` names it for observers.
     func reply(_ message: ByteBuffer, event: String, channel: String? = nil, to handle: ConnectionHandle) {
         totals.messagesOut.add(1, ordering: .relaxed)
+        metrics.sent(appID: handle.app.id)
         handle.send(message)
         events.emit {
             EngineEvent(
@@ -119,6 +129,8 @@ final class Engine: Sendable {
     /// Sends a non-fatal `pusher:error`; the socket stays open.
     func reject(_ handle: ConnectionHandle, with error: PusherError, channel: String? = nil, event: String? = nil) {
         totals.messagesOut.add(1, ordering: .relaxed)
+        metrics.sent(appID: handle.app.id)
+        ProductionLog.rejectedMessage(handle, error, channel: channel, event: event, logger: logger)
         handle.send(ServerMessage.error(error))
         events.emit {
             EngineEvent(
@@ -130,6 +142,8 @@ final class Engine: Sendable {
     /// Sends a fatal `pusher:error` followed by a close frame with the same code.
     func fail(_ handle: ConnectionHandle, with error: PusherError, kind: EngineEvent.Kind = .error) {
         totals.messagesOut.add(1, ordering: .relaxed)
+        metrics.sent(appID: handle.app.id)
+        ProductionLog.connectionFailed(handle, error, logger: logger)
         handle.fail(with: error)
         events.emit {
             EngineEvent(
@@ -181,11 +195,13 @@ final class Engine: Sendable {
                 kind: .subscribed, appID: app.id, socketID: handle.socketID, channel: channel, detail: kind.label)
         }
         if outcome.channelOccupied {
+            metrics.channelOccupied(appID: app.id)
             events.emit { EngineEvent(kind: .channelOccupied, appID: app.id, channel: channel, detail: kind.label) }
             webhook(.channelOccupied, app: app, channel: channel)
         }
         if case .some(.none) = outcome.cache { webhook(.cacheMiss, app: app, channel: channel) }
         if let userID, outcome.userJoined {
+            metrics.userJoined(appID: app.id)
             events.emit {
                 EngineEvent(
                     kind: .memberAdded, appID: app.id, socketID: handle.socketID, channel: channel,
@@ -214,11 +230,11 @@ final class Engine: Sendable {
     // MARK: Delivery
 
     /// The one delivery path: API events, batch items, client events and console injections all end here.
-    /// Returns how many connections the message was written to.
+    /// Returns how many connections the message was written to. `acceptedAt` (API events) times the broadcast.
     @discardableResult
     func deliver(
         _ payload: ByteBuffer, event: String, channel: String, in registry: AppRegistry, excluding socketID: String?,
-        kind: EngineEvent.Kind
+        kind: EngineEvent.Kind, acceptedAt: NIODeadline? = nil
     ) -> Int {
         let app = registry.app
         let now = Date()
@@ -232,6 +248,10 @@ final class Engine: Sendable {
         BroadcastWriter.write(payload, to: groups)
         let delivered = groups.reduce(0) { $0 + $1.count }
         totals.messagesOut.add(delivered, ordering: .relaxed)
+        metrics.sent(appID: app.id, count: delivered)
+        if let acceptedAt {
+            metrics.timeBroadcast(since: acceptedAt, loops: groups.compactMap { $0.count > 0 ? $0.loop : nil })
+        }
         events.emit {
             EngineEvent(
                 kind: kind, time: now, appID: app.id, socketID: socketID, channel: channel, event: event,

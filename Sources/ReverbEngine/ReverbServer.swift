@@ -16,14 +16,16 @@ public final class ReverbServer: Service, Sendable {
     private let logger: Logger
     private let serverChannel = Mutex<(any Channel)?>(nil)
     private let fileLimit = Atomic<Int>(0)
+    /// The TLS context new connections use, once started with TLS; SIGHUP reloads it (ReverbServer+TLS.swift).
+    let certificateStore = Mutex<CertificateStore?>(nil)
 
     public init(
-        configuration: ServerConfiguration, logger: Logger = Logger(label: "reverb"), threads: Int = System.coreCount
+        configuration: ServerConfiguration, logger: Logger = ReverbServer.defaultLogger, threads: Int = System.coreCount
     )
         throws(ConfigurationError)
     {
         self.configuration = configuration
-        self.engine = try Engine(configuration: configuration)
+        self.engine = try Engine(configuration: configuration, logger: logger)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         self.logger = logger
     }
@@ -32,7 +34,15 @@ public final class ReverbServer: Service, Sendable {
     @discardableResult
     public func start() async throws -> Int {
         fileLimit.store(ProcessStatistics.raiseOpenFileLimit(), ordering: .relaxed)
-        let channel = try await Listener.bind(engine: engine, group: group)
+        let certificates = try configuration.tls.map { files in
+            do {
+                return try CertificateStore(files: files)
+            } catch {
+                throw TLSLoadError(files: files, reason: String(describing: error))
+            }
+        }
+        certificateStore.withLock { $0 = certificates }
+        let channel = try await Listener.bind(engine: engine, group: group, certificates: certificates)
         serverChannel.withLock { $0 = channel }
         engine.webhooks.start(events: engine.events)
         return channel.localAddress?.port ?? configuration.port

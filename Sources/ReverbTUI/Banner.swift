@@ -15,6 +15,9 @@ enum Banner {
             write("  App \(app.id)  key \(app.key)  secret \(app.secret)\(note)")
         }
         write("  TLS \(configuration.tls != nil ? "on" : "off")  ·  open-file limit \(server.openFileLimit)")
+        if let certificate = loaded.discoveredCertificate {
+            write("  TLS certificate from Herd/Valet for \(configuration.hostname ?? ""): \(certificate)")
+        }
         if !loaded.filesRead.isEmpty { write("  Configuration read from \(loaded.filesRead.joined(separator: ", "))") }
         write("")
     }

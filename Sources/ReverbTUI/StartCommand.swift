@@ -34,6 +34,12 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
     @Flag(help: "Run without the console (chosen automatically when stdout is not a terminal).") var headless = false
     @Option(help: "Console colour theme: a name from themes/ or a path to a .theme file.") var theme: String?
+    @Option(
+        name: .customLong("metrics-port"),
+        help: "Serve Prometheus metrics at GET /metrics on this port (REVERB_METRICS_PORT; off by default).")
+    var metricsPort: String?
+    @Option(name: .customLong("log-format"), help: "Headless output: text (default) or json, one object per line.")
+    var logFormat: LogFormat = .text
 
     func run() async throws {
         var flags = ConfigurationLoader.Flags()
@@ -46,6 +52,7 @@ struct StartCommand: AsyncParsableCommand {
         flags.envFile = envFile
         flags.tlsCertificate = tlsCertificate
         flags.tlsKey = tlsKey
+        flags.metricsPort = metricsPort
 
         let loaded: ConfigurationLoader.Result
         do {
@@ -58,10 +65,16 @@ struct StartCommand: AsyncParsableCommand {
         // With the console on screen, log lines would tear it: they go nowhere (the stream pane shows events).
         let logger =
             consoleWanted
-            ? Logger(label: "reverb-tui", factory: { _ in SwiftLogNoOpLogHandler() }) : Logger(label: "reverb-tui")
+            ? Logger(label: "reverb-tui", factory: { _ in SwiftLogNoOpLogHandler() })
+            : logFormat.makeLogger(debug: loaded.configuration.debug)
+        var production = ProductionServices(format: logFormat, logger: logger, console: consoleWanted)
+        let metrics = ProductionServices.bootstrapMetrics(loaded.configuration)
         let server = try ReverbServer(configuration: loaded.configuration, logger: logger)
         do {
             try await server.start()
+        } catch let error as TLSLoadError {
+            FileHandle.standardError.write(Data("reverb-tui: \(error.description)\n".utf8))
+            throw ExitCode(1)
         } catch {
             FileHandle.standardError.write(
                 Data(
@@ -69,12 +82,19 @@ struct StartCommand: AsyncParsableCommand {
                         .utf8))
             throw ExitCode(1)
         }
-        Banner.print(server: server, loaded: loaded, write: Output.line)
+        Banner.print(server: server, loaded: loaded, write: consoleWanted ? Output.line : production.write)
+        do {
+            try await production.started(server: server, metrics: metrics)
+        } catch {
+            FileHandle.standardError.write(Data("reverb-tui: cannot serve metrics: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        defer { production.stopped() }
 
-        var services: [any Service] = [server]
+        var services: [any Service] = [server] + production.services
         // With the console on screen its stream pane is the --debug view; printed lines would tear the screen.
         if loaded.configuration.debug && !consoleWanted {
-            services.append(TrafficLog(server: server, write: Output.line))
+            services.append(TrafficLog(server: server, write: production.write))
         }
         if consoleWanted {
             let console = ConsoleService(
@@ -87,7 +107,8 @@ struct StartCommand: AsyncParsableCommand {
                 services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
+        let address = server.listeningAddress  // once stopped, the server no longer knows its port
         try await group.run()
-        Output.line("  INFO  Stopped server on \(server.listeningAddress).")
+        (consoleWanted ? Output.line : production.write)("  INFO  Stopped server on \(address).")
     }
 }

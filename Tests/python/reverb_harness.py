@@ -129,8 +129,9 @@ class ServerProcess:
     """One ``reverb-tui --headless`` process with its own config file and log."""
 
     def __init__(self, config: dict, extra_args: list[str] | None = None,
-                 debug: bool | None = None):
+                 debug: bool | None = None, env: dict | None = None):
         self.config = config
+        self.env_overrides = dict(env or {})
         self.extra_args = list(extra_args or [])
         if debug is None:
             debug = os.environ.get("REVERB_TESTS_DEBUG", "1") != "0"
@@ -159,6 +160,7 @@ class ServerProcess:
         # CLI > environment > .env > config file (docs/protocol.md, Configuration sources): keep the config file authoritative.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("REVERB_", "REDIS_", "PUSHER_"))}
+        env.update(self.env_overrides)
         self.proc = subprocess.Popen(args, stdout=self._log_file, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL, cwd=str(self.dir), env=env)
         deadline = time.monotonic() + timeout

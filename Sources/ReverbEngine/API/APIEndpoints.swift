@@ -18,7 +18,7 @@ struct APIEndpoints {
         let request = PublishRequest(
             appID: app.id, channels: event.channels, event: event.name, data: event.data,
             excludingSocketID: event.socketID)
-        engine.publish(request, to: app, encoding: .triggered)
+        engine.publish(request, to: app, encoding: .triggered, acceptedAt: self.request.receivedAt)
         guard event.info != nil else { return .json(.ok, .object([])) }
         let info = InfoAttributes(event.info)
         let channels = registry.withState { state in
@@ -41,7 +41,7 @@ struct APIEndpoints {
             let request = PublishRequest(
                 appID: app.id, channels: event.channels, event: event.name, data: event.data,
                 excludingSocketID: event.socketID)
-            engine.publish(request, to: app, encoding: .batchItem)
+            engine.publish(request, to: app, encoding: .batchItem, acceptedAt: self.request.receivedAt)
         }
         guard events.contains(where: { $0.info != nil }) else {
             return .json(.ok, .object([JSONMember("batch", .object([]))]))

@@ -10,6 +10,8 @@ struct HTTPRequest {
     var query: [(name: String, value: String)]
     var headers: HTTPHeaders
     var body: ByteBuffer
+    /// When the whole request had arrived: the start of `reverb_broadcast_duration_seconds`.
+    let receivedAt = NIODeadline.now()
 
     init(head: HTTPRequestHead, body: ByteBuffer) {
         self.method = head.method

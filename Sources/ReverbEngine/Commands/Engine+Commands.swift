@@ -12,7 +12,8 @@ extension Engine {
     /// Encodes the event once per channel and delivers it; returns how many connections received it.
     @discardableResult
     func publish(
-        _ request: PublishRequest, to app: Application, encoding: EventEncoding, kind: EngineEvent.Kind = .apiMessage
+        _ request: PublishRequest, to app: Application, encoding: EventEncoding, kind: EngineEvent.Kind = .apiMessage,
+        acceptedAt: NIODeadline? = nil
     ) -> Int {
         let registry = registry(for: app)
         var delivered = 0
@@ -20,7 +21,7 @@ extension Engine {
             let payload = encoding.encode(name: request.event, data: request.data, channel: channel)
             delivered += deliver(
                 payload, event: request.event, channel: channel, in: registry, excluding: request.excludingSocketID,
-                kind: kind)
+                kind: kind, acceptedAt: acceptedAt)
         }
         return delivered
     }

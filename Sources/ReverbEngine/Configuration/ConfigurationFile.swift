@@ -4,7 +4,8 @@ import Foundation
 enum ConfigurationFile {
     static let serverKeys = [
         "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout",
-        "write_buffer_limit", "api_timestamp_window", "tls",
+        "write_buffer_limit", "api_timestamp_window", "tls", "options",
+        "metrics_port", "metrics_host",
     ]
     static let appKeys =
         [
@@ -62,6 +63,17 @@ enum ConfigurationFile {
                 passphrase: try tls["passphrase"].map { v throws(ConfigurationError) in
                     try reader.string(v, at: "\(key).passphrase")
                 })
+        case "metrics_port":
+            configuration.metricsPort =
+                member.value.isNull ? nil : try reader.integer(member.value, at: key, minimum: 0, maximum: 65_535)
+        case "metrics_host":
+            configuration.metricsHost = member.value.isNull ? nil : try reader.string(member.value, at: key)
+        case "options":
+            if member.value.isNull { return }
+            let options = try reader.object(member.value, at: key, allowed: ["tls"])
+            if let tls = options["tls"], !tls.isNull {
+                configuration.tls = try TLSOptions.files(tls, at: "\(key).tls", reader: reader)
+            }
         default: break
         }
     }

@@ -14,6 +14,7 @@ public enum ConfigurationLoader {
         public var envFile: String?
         public var tlsCertificate: String?
         public var tlsKey: String?
+        public var metricsPort: String?
 
         public init() {}
     }
@@ -25,6 +26,8 @@ public enum ConfigurationLoader {
         public var usesDevelopmentApp: Bool
         /// The files that were read, for the banner.
         public var filesRead: [String]
+        /// Where the TLS certificate was found when Herd or Valet supplied it (no TLS files configured).
+        public var discoveredCertificate: String? = nil
     }
 
     public static func load(
@@ -66,13 +69,28 @@ public enum ConfigurationLoader {
 
         let usesDevelopmentApp = configuration.apps.isEmpty
         if usesDevelopmentApp { configuration.apps = [.development] }
+        // A passphrase alone (REVERB_TLS_PASSPHRASE) names no files: it applies to a discovered certificate.
+        let passphrase = configuration.tls?.passphrase
+        if let tls = configuration.tls, tls.certificateChainPath.isEmpty, tls.privateKeyPath.isEmpty {
+            configuration.tls = nil
+        }
+        var discoveredCertificate: String?
+        if configuration.tls == nil, let hostname = configuration.hostname,
+            var found = CertificateDiscovery.find(hostname: hostname, home: environment["HOME"] ?? "")
+        {
+            found.passphrase = passphrase
+            configuration.tls = found
+            discoveredCertificate = found.certificateChainPath
+        }
         if let tls = configuration.tls, tls.certificateChainPath.isEmpty || tls.privateKeyPath.isEmpty {
             throw ConfigurationError(
                 source: "TLS settings", key: "tls", value: tls.certificateChainPath + tls.privateKeyPath,
                 expected: "both a certificate file and a private key file")
         }
         _ = try ApplicationDirectory(configuration.apps)
-        return Result(configuration: configuration, usesDevelopmentApp: usesDevelopmentApp, filesRead: filesRead)
+        return Result(
+            configuration: configuration, usesDevelopmentApp: usesDevelopmentApp, filesRead: filesRead,
+            discoveredCertificate: discoveredCertificate)
     }
 
     /// `REVERB_APP_*` describe the first app (Laravel's `config/reverb.php` reads them for its one app).
@@ -106,6 +124,11 @@ public enum ConfigurationLoader {
         }
         if let path = flags.path { configuration.path = path }
         if let hostname = flags.hostname { configuration.hostname = hostname }
+        if let metricsPort = flags.metricsPort {
+            configuration.metricsPort = try ConfigurationValue(
+                source: "command line", key: "--metrics-port", text: metricsPort
+            ).optionalPort()
+        }
         if flags.debug { configuration.debug = true }
         if flags.tlsCertificate != nil || flags.tlsKey != nil {
             configuration.tls = ServerConfiguration.TLSFiles(

@@ -22,6 +22,11 @@ struct ConfigurationValue {
         return value
     }
 
+    /// A port where empty means none (a feature turned off).
+    func optionalPort() throws(ConfigurationError) -> Int? {
+        text.trimmingCharacters(in: .whitespaces).isEmpty ? nil : try port()
+    }
+
     /// Laravel's env booleans: true/false, 1/0, yes/no, on/off, `(true)`.
     func boolean() throws(ConfigurationError) -> Bool {
         switch text.trimmingCharacters(in: .whitespaces).lowercased() {

@@ -75,6 +75,9 @@ enum EnvironmentKeys {
         ),
         ("REVERB_TLS_CERT", { v, c, _ in c.tls = tlsFiles(c.tls, certificate: v.text) }),
         ("REVERB_TLS_KEY", { v, c, _ in c.tls = tlsFiles(c.tls, key: v.text) }),
+        ("REVERB_METRICS_PORT", { v, c, _ throws(ConfigurationError) in c.metricsPort = try v.optionalPort() }),
+        ("REVERB_METRICS_HOST", { v, c, _ in c.metricsHost = v.text.isEmpty ? nil : v.text }),
+        ("REVERB_TLS_PASSPHRASE", { v, c, _ in c.tls = tlsFiles(c.tls, passphrase: v.text) }),
         ("REVERB_APP_ID", { v, _, a throws(ConfigurationError) in a.id = try v.nonEmpty() }),
         ("REVERB_APP_KEY", { v, _, a throws(ConfigurationError) in a.key = try v.nonEmpty() }),
         ("REVERB_APP_SECRET", { v, _, a throws(ConfigurationError) in a.secret = try v.nonEmpty() }),
@@ -118,11 +121,13 @@ enum EnvironmentKeys {
     ]
 
     private static func tlsFiles(
-        _ current: ServerConfiguration.TLSFiles?, certificate: String? = nil, key: String? = nil
+        _ current: ServerConfiguration.TLSFiles?, certificate: String? = nil, key: String? = nil,
+        passphrase: String? = nil
     ) -> ServerConfiguration.TLSFiles {
         var files = current ?? ServerConfiguration.TLSFiles(certificateChainPath: "", privateKeyPath: "")
         if let certificate { files.certificateChainPath = certificate }
         if let key { files.privateKeyPath = key }
+        if let passphrase { files.passphrase = passphrase.isEmpty ? nil : passphrase }
         return files
     }
 }

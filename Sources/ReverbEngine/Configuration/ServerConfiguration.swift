@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Whether `--debug` traffic lines are printed.
     public var debug: Bool
     public var apps: [Application]
+    /// Port of the Prometheus `GET /metrics` endpoint (`REVERB_METRICS_PORT`); nil turns metrics off.
+    public var metricsPort: Int? = nil
+    /// Bind address of the metrics endpoint (`REVERB_METRICS_HOST`); nil binds where the server binds.
+    public var metricsHost: String? = nil
 
     public init(
         host: String = "0.0.0.0", port: Int = 8080, path: String = "", hostname: String? = nil,

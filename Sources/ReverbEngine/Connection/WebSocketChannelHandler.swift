@@ -56,6 +56,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
 
     /// Turns a socket away before it is registered: `pusher:error`, then a close frame with the same code.
     private func refuse(with error: PusherError, context: ChannelHandlerContext) {
+        ProductionLog.connectionRefused(appID: app?.id, error, origin: origin, logger: engine.logger)
         sendFrame(.text, ServerMessage.error(error), context: context, flush: false)
         closeWith(code: error.code, reason: error.message, context: context)
     }
@@ -121,6 +122,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         handle.markSeen(Date())
         handle.messagesIn.add(1, ordering: .relaxed)
         engine.totals.messagesIn.add(1, ordering: .relaxed)
+        engine.metrics.received(appID: handle.app.id)
         if rateLimiter?.allow(now: now) == false {
             if handle.app.rateLimit?.terminateOnLimit == true {
                 closing = true
@@ -153,6 +155,8 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         case is NIOWebSocketError:
             closeWith(code: 1002, reason: "Protocol error", context: context)
         default:
+            ProductionLog.protocolError(
+                appID: app?.id, socketID: handle?.socketID, code: 1006, reason: "\(error)", logger: engine.logger)
             context.close(promise: nil)
         }
     }
@@ -169,6 +173,8 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
             slowClientTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
                 let context = loopBoundContext.value
                 guard !context.channel.isWritable else { return }
+                self.engine.metrics.slowClientDropped()
+                ProductionLog.slowClientDropped(handle, logger: self.engine.logger)
                 self.engine.events.emit {
                     EngineEvent(
                         kind: .error, appID: handle.app.id, socketID: handle.socketID, code: 4100,
@@ -229,6 +235,10 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         closing = true
         guard !closeSent else { return }
         closeSent = true
+        if awaitReply, code < 4000, code != 1000 {
+            ProductionLog.protocolError(
+                appID: app?.id, socketID: handle?.socketID, code: code, reason: reason, logger: engine.logger)
+        }
         keepAliveTimer?.cancel()
         var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         payload.writeInteger(UInt16(truncatingIfNeeded: code))

@@ -59,6 +59,8 @@ public struct TrafficLog: Service {
         case .webhook:
             let status = event.code.map(String.init) ?? "failed"
             text = line("Webhook \(status)", "\(event.event ?? "") \(event.detail ?? "")", width: width)
+        case .error where event.event == TLSHandshakeObserver.eventName:
+            text = "  ERROR  TLS handshake failed.\n" + line("TLS Handshake", event.detail ?? "", width: width)
         case .error:
             let origin = socket.isEmpty ? "HTTP API request" : "Message from \(socket)"
             text =

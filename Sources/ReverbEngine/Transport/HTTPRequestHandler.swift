@@ -46,6 +46,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             body = nil
             let response = upgradeFailure.map { Self.upgradeRefusal($0, head: head) } ?? router.respond(to: request)
             upgradeFailure = nil
+            router.account(method: head.method, uri: head.uri, status: response.status)
             write(response, keepAlive: head.isKeepAlive, version: head.version, context: context)
         }
     }
@@ -63,6 +64,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func checkSize(context: ChannelHandlerContext) -> Bool {
         guard size > maxRequestSize, let head else { return true }
         rejected = true
+        router.account(method: head.method, uri: head.uri, status: .payloadTooLarge)
         write(.text(.payloadTooLarge, "Payload too large."), keepAlive: false, version: head.version, context: context)
         return false
     }

@@ -8,9 +8,11 @@ import NIOWebSocket
 enum Listener {
     static let httpHandlerName = "reverb-http"
 
-    static func bind(engine: Engine, group: any EventLoopGroup) async throws -> any Channel {
+    /// With `certificates`, every connection starts with a TLS handshake on the store's current context.
+    static func bind(
+        engine: Engine, group: any EventLoopGroup, certificates: CertificateStore?
+    ) async throws -> any Channel {
         let configuration = engine.configuration
-        let sslContext = try configuration.tls.map(makeSSLContext)
         let router = APIRouter(engine: engine)
         let socketPrefix = configuration.routePrefix + "/app/"
         /// The app key of a socket route (`{prefix}/app/{key}`, query ignored), nil for any other path.
@@ -54,7 +56,10 @@ enum Listener {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    if let sslContext { try pipeline.addHandler(NIOSSLServerHandler(context: sslContext)) }
+                    if let certificates {
+                        try pipeline.addHandler(NIOSSLServerHandler(context: certificates.current))
+                        try pipeline.addHandler(TLSHandshakeObserver(engine: engine))
+                    }
                     try pipeline.configureHTTPServerPipeline(
                         withServerUpgrade: (
                             upgraders: [upgrader],
@@ -68,20 +73,5 @@ enum Listener {
                 }
             }
         return try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-    }
-
-    static func makeSSLContext(_ files: ServerConfiguration.TLSFiles) throws -> NIOSSLContext {
-        let certificates = try NIOSSLCertificate.fromPEMFile(files.certificateChainPath)
-        let key: NIOSSLPrivateKey
-        if let passphrase = files.passphrase {
-            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem) { completion in
-                completion(Array(passphrase.utf8))
-            }
-        } else {
-            key = try NIOSSLPrivateKey(file: files.privateKeyPath, format: .pem)
-        }
-        let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
-        return try NIOSSLContext(configuration: tls)
     }
 }

@@ -1,0 +1,111 @@
+import Metrics
+import NIOCore
+import Synchronization
+
+/// The engine's metrics, emitted through swift-metrics (whatever backend the executable bootstraps; none by
+/// default, so every call is a no-op). Every handle is made once, when the engine starts: the hot path only
+/// bumps atomics, and a broadcast counts once however many sockets it reaches. Names are docs/metrics.md's.
+final class EngineMetrics: Sendable {
+    /// The handles of one app, labelled `app_id`.
+    final class AppMetrics: Sendable {
+        /// Open sockets. A meter moves by +1/-1 under churn, so it stays exact however opens and closes interleave.
+        let connections: Meter
+        /// Occupied channels.
+        let channels: Meter
+        /// Users present, counted once per presence channel they are in.
+        let presenceUsers: Meter
+        let messagesReceived: Counter
+        let messagesSent: Counter
+
+        init(appID: String) {
+            let dimensions = [("app_id", appID)]
+            connections = Meter(label: "reverb_connections", dimensions: dimensions)
+            channels = Meter(label: "reverb_channels", dimensions: dimensions)
+            presenceUsers = Meter(label: "reverb_presence_users", dimensions: dimensions)
+            messagesReceived = Counter(label: "reverb_messages_received_total", dimensions: dimensions)
+            messagesSent = Counter(label: "reverb_messages_sent_total", dimensions: dimensions)
+        }
+    }
+
+    private let apps: [String: AppMetrics]
+    /// From an API request's arrival to the last socket write of the event it published.
+    let broadcastDuration = Timer(label: "reverb_broadcast_duration_seconds")
+    /// Sockets dropped because they did not read what was sent to them.
+    let droppedSlowClients = Counter(label: "reverb_dropped_slow_clients_total")
+    /// TLS handshakes that failed (bad certificate on the client side, plain HTTP on a TLS port, ...).
+    let failedHandshakes = Counter(label: "reverb_tls_handshake_failures_total")
+    /// Scaling: 1 while the Redis connection is up, 0 otherwise. Set by the scaling layer.
+    let redisConnected = Gauge(label: "reverb_redis_connected")
+    /// Scaling: envelopes published to and received from Redis. Bumped by the scaling layer.
+    let redisPublished = Counter(label: "reverb_redis_messages_published_total")
+    let redisReceived = Counter(label: "reverb_redis_messages_received_total")
+    /// HTTP responses by route and status; made on first use of each pair, then reused.
+    private let httpRequests = Mutex<[HTTPRequestKey: Counter]>([:])
+
+    private struct HTTPRequestKey: Hashable {
+        var route: String
+        var status: Int
+    }
+
+    init(appIDs: [String]) {
+        var apps: [String: AppMetrics] = [:]
+        for id in appIDs { apps[id] = AppMetrics(appID: id) }
+        self.apps = apps
+    }
+
+    func app(_ id: String) -> AppMetrics? { apps[id] }
+
+    // The engine's calls, one per thing that happened; each is a dictionary lookup and an atomic add.
+
+    func connectionOpened(appID: String) { apps[appID]?.connections.increment() }
+    func connectionClosed(appID: String) { apps[appID]?.connections.decrement() }
+    func channelOccupied(appID: String) { apps[appID]?.channels.increment() }
+    func channelVacated(appID: String) { apps[appID]?.channels.decrement() }
+    func userJoined(appID: String) { apps[appID]?.presenceUsers.increment() }
+    func userLeft(appID: String) { apps[appID]?.presenceUsers.decrement() }
+    func received(appID: String) { apps[appID]?.messagesReceived.increment() }
+    /// `count` messages written: one call per broadcast, however many sockets it reached.
+    func sent(appID: String, count: Int = 1) { apps[appID]?.messagesSent.increment(by: count) }
+    func slowClientDropped() { droppedSlowClients.increment() }
+    func handshakeFailed() { failedHandshakes.increment() }
+
+    /// Counts one answered HTTP request; `route` is a template such as `/apps/{id}/events`.
+    func httpRequest(route: String, status: Int) {
+        let key = HTTPRequestKey(route: route, status: status)
+        let counter = httpRequests.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(
+                label: "reverb_http_requests_total", dimensions: [("route", route), ("status", String(status))])
+            counters[key] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    /// Times one broadcast from `acceptedAt` until every event loop that holds one of its sockets has run the
+    /// write task queued before this call. Loops run their tasks in order, so a marker queued after the writes
+    /// runs once they are done.
+    func timeBroadcast(since acceptedAt: NIODeadline, loops: [any EventLoop]) {
+        guard !loops.isEmpty else {
+            broadcastDuration.recordNanoseconds((NIODeadline.now() - acceptedAt).nanoseconds)
+            return
+        }
+        let pending = BroadcastCompletion(remaining: loops.count)
+        let timer = broadcastDuration
+        for loop in loops {
+            loop.execute {
+                if pending.finishOne() { timer.recordNanoseconds((NIODeadline.now() - acceptedAt).nanoseconds) }
+            }
+        }
+    }
+
+    /// Counts down the event loops of one broadcast; the last one to finish records the duration.
+    final class BroadcastCompletion: Sendable {
+        private let remaining: Atomic<Int>
+
+        init(remaining: Int) { self.remaining = Atomic(remaining) }
+
+        /// True for the call that finishes the last loop.
+        func finishOne() -> Bool { remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 }
+    }
+}
