@@ -15,6 +15,13 @@ enum Banner {
             write("  App \(app.id)  key \(app.key)  secret \(app.secret)\(note)")
         }
         write("  TLS \(configuration.tls != nil ? "on" : "off")  ·  open-file limit \(server.openFileLimit)")
+        if let cluster = server.clusterState {
+            write(
+                "  Scaling on  ·  \(cluster.redisAddress) \(cluster.redisStatus)  ·  channel "
+                    + "\(configuration.scaling.channel)  ·  node \(cluster.nodeID)")
+        } else {
+            write("  Scaling off")
+        }
         if !loaded.filesRead.isEmpty { write("  Configuration read from \(loaded.filesRead.joined(separator: ", "))") }
         write("")
     }

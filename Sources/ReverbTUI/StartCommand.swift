@@ -60,6 +60,9 @@ struct StartCommand: AsyncParsableCommand {
             consoleWanted
             ? Logger(label: "reverb-tui", factory: { _ in SwiftLogNoOpLogHandler() }) : Logger(label: "reverb-tui")
         let server = try ReverbServer(configuration: loaded.configuration, logger: logger)
+        // Observing before start() lets --debug show start-up lines (the first Redis connection) after the banner.
+        let debugRing =
+            loaded.configuration.debug && !consoleWanted ? server.observe(capacity: 10_000) : nil
         do {
             try await server.start()
         } catch {
@@ -74,7 +77,7 @@ struct StartCommand: AsyncParsableCommand {
         var services: [any Service] = [server]
         // With the console on screen its stream pane is the --debug view; printed lines would tear the screen.
         if loaded.configuration.debug && !consoleWanted {
-            services.append(TrafficLog(server: server, write: Output.line))
+            services.append(TrafficLog(server: server, ring: debugRing, write: Output.line))
         }
         if consoleWanted {
             let console = ConsoleService(

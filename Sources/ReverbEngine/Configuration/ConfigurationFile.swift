@@ -4,7 +4,7 @@ import Foundation
 enum ConfigurationFile {
     static let serverKeys = [
         "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout",
-        "write_buffer_limit", "api_timestamp_window", "tls",
+        "write_buffer_limit", "api_timestamp_window", "tls", "scaling",
     ]
     static let appKeys = [
         "app_id", "key", "secret", "allowed_origins", "ping_interval", "activity_timeout", "max_message_size",
@@ -52,6 +52,7 @@ enum ConfigurationFile {
             configuration.writeBufferLimit = try reader.integer(member.value, at: key, minimum: 65_536)
         case "api_timestamp_window":
             configuration.apiTimestampWindow = try reader.integer(member.value, at: key, minimum: 0)
+        case "scaling": try applyScaling(member.value, at: key, reader: &reader, to: &configuration)
         case "tls":
             if member.value.isNull { return }
             let tls = try reader.object(member.value, at: key, allowed: ["cert", "key", "passphrase"])

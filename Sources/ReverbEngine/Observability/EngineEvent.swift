@@ -19,6 +19,8 @@ public struct EngineEvent: Sendable, Hashable {
         case error = "error"
         case ping = "ping"
         case prune = "prune"
+        /// The cluster's Redis connections and restarts; `event` is the line's title.
+        case cluster = "cluster"
     }
 
     public var kind: Kind
