@@ -1,3 +1,4 @@
+import NIOHTTP1
 import NIOCore
 
 /// The endpoints' answers for the whole cluster, read from Redis (docs/architecture.md, "Cluster"): one
@@ -90,7 +91,7 @@ extension APIEndpoints {
             return .json(.ok, .object([JSONMember("users", .array(users))]))
         }
         return .later(answer) {
-            do {
+            do throws(APIError) {
                 return try local.listUsers(name)
             } catch {
                 return error.response

@@ -24,18 +24,19 @@ struct APIEndpoints {
         engine.publish(request, to: app, encoding: .triggered)
         guard event.info != nil else { return .json(.ok, .object([])) }
         let info = InfoAttributes(event.info)
+        let channels = registry.withState { state in
+            event.channels.map { JSONMember($0, .object(state.infoMembers(of: $0, info))) }
+        }
+        let local = HTTPResponse.json(.ok, .object([JSONMember("channels", .object(channels))]))
         if let cluster = clusterForReads {
             let names = event.channels
             let answer = clusterInfo(cluster, channels: names, info).map { infos -> HTTPResponse in
                 let channels = zip(names, infos).map { JSONMember($0, .object($1)) }
                 return .json(.ok, .object([JSONMember("channels", .object(channels))]))
             }
-            return .later(answer) { .json(.ok, .object([JSONMember("channels", .object([]))])) }
+            return .later(answer) { local }
         }
-        let channels = registry.withState { state in
-            event.channels.map { JSONMember($0, .object(state.infoMembers(of: $0, info))) }
-        }
-        return .json(.ok, .object([JSONMember("channels", .object(channels))]))
+        return local
     }
 
     // MARK: POST /apps/{id}/batch_events
@@ -60,6 +61,13 @@ struct APIEndpoints {
         guard events.contains(where: { $0.info != nil }) else {
             return .json(.ok, .object([JSONMember("batch", .object([]))]))
         }
+        let results: [JSONValue] = registry.withState { state in
+            events.map { event in
+                guard let info = event.info, let channel = event.channels.first else { return .object([]) }
+                return .object(state.infoMembers(of: channel, InfoAttributes(info)))
+            }
+        }
+        let local = HTTPResponse.json(.ok, .object([JSONMember("batch", .array(results))]))
         if let cluster = clusterForReads {
             let reads = events.map { event -> EventLoopFuture<JSONValue> in
                 guard let info = event.info, let channel = event.channels.first else {
@@ -70,15 +78,9 @@ struct APIEndpoints {
             let answer = EventLoopFuture.whenAllSucceed(reads, on: cluster.loop).map { results -> HTTPResponse in
                 .json(.ok, .object([JSONMember("batch", .array(results))]))
             }
-            return .later(answer) { .json(.ok, .object([JSONMember("batch", .array([]))])) }
+            return .later(answer) { local }
         }
-        let results: [JSONValue] = registry.withState { state in
-            events.map { event in
-                guard let info = event.info, let channel = event.channels.first else { return .object([]) }
-                return .object(state.infoMembers(of: channel, InfoAttributes(info)))
-            }
-        }
-        return .json(.ok, .object([JSONMember("batch", .array(results))]))
+        return local
     }
 
     // MARK: GET /apps/{id}/channels

@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import NIOCore
 import Synchronization
@@ -115,6 +116,12 @@ final class Cluster: Sendable {
             (title, detail) = ("Attempting reconnection to Redis", "\(client.name), attempt \(attempt)")
         }
         engine.events.emit { EngineEvent(kind: .cluster, appID: "", event: title, detail: detail) }
+        if case .lost = status, client === commands {
+            outbox.withLock { box in
+                box.live = false
+                box.inFlight = 0
+            }
+        }
         guard case .connected = status else { return }
         if client === commands {
             commandsConnected()
@@ -147,7 +154,9 @@ final class Cluster: Sendable {
         for registry in engine.registries.values {
             registry.withState { state in
                 let ops = Engine.fullShare(of: state, appID: registry.app.id)
-                _ = update(appID: registry.app.id, ops: ops, mode: "replace", silent: silent)
+                _ = update(
+                    appID: registry.app.id, ops: ops, mode: "replace", silent: silent,
+                    query: (channel: "", roster: false, cache: false))
             }
         }
     }
@@ -177,7 +186,7 @@ final class Cluster: Sendable {
                     return ["XADD", key("events"), "MAXLEN", "~", Self.streamLength, "*", "e", text]
                 })
             else { return false }
-            if commands.isConnected && box.inFlight == box.entries.count - 1 {
+            if box.live && commands.isConnected && box.inFlight == box.entries.count - 1 {
                 box.inFlight += 1
                 send(entry)
             }
@@ -204,6 +213,7 @@ final class Cluster: Sendable {
                 box.inFlight += 1
                 send(entry)
             }
+            box.live = true
         }
     }
 

@@ -12,6 +12,9 @@ struct ClusterOutbox {
     private(set) var entries = Deque<Entry>()
     /// Entries at the front already written to the current connection.
     var inFlight = 0
+    /// True once everything queued has been resent on the current connection: only then may a new entry go
+    /// straight out, or it could overtake older ones (and receivers would drop those as already seen).
+    var live = false
     private var nextSequence = 1
 
     init(capacity: Int) {

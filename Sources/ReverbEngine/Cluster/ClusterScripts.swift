@@ -71,35 +71,39 @@ enum ClusterScripts {
             if total > 0 and before <= 0 then
               redis.call('hset', mkey, user, extra)
               emit(silent, node, 'member_added', app, ch, extra)
-              out[#out + 1] = 'added'; out[#out + 1] = app; out[#out + 1] = ch; out[#out + 1] = extra
+              if not silent then
+                out[#out + 1] = 'added'; out[#out + 1] = app; out[#out + 1] = ch; out[#out + 1] = extra
+              end
             elseif total <= 0 then
               redis.call('hdel', ukey, user)
               local member = redis.call('hget', mkey, user)
               redis.call('hdel', mkey, user)
-              if before > 0 and member then
+              if before > 0 and member and not silent then
                 emit(silent, node, 'member_removed', app, ch, member)
                 out[#out + 1] = 'removed'; out[#out + 1] = app; out[#out + 1] = ch; out[#out + 1] = member
               end
             end
           end
         end
-        local function replace(node, silent, desired)
+        -- Sets to 0 every field of the node's share (of one app, or of all when app is '') not in desired.
+        local function replace(node, silent, desired, app)
           for _, f in ipairs(redis.call('hkeys', P .. ':node:' .. node)) do
-            if not desired[f] then apply(node, silent, f, 0, '') end
+            if not desired[f] and (app == '' or parts(f)[2] == app) then apply(node, silent, f, 0, '') end
           end
         end
 
         """
 
-    /// ARGV: prefix, node, silent (1/0), mode (`set`/`replace`), query app, query channel, roster (1/0),
-    /// cache (1/0), then field, value, member JSON triples. Returns {transitions, roster, cache}.
+    /// ARGV: prefix, node, silent (1/0), mode (`set`/`replace`), query app (with `replace`: the app whose share
+    /// is replaced, '' for all), query channel, roster (1/0), cache (1/0), then field, value, member JSON
+    /// triples. Returns {transitions, roster, cache}; silent changes report and announce no transitions.
     static let update = Script(
         applyFunction + """
             local node, silent, mode = ARGV[2], ARGV[3] == '1', ARGV[4]
             if mode == 'replace' then
               local desired = {}
               for i = 9, #ARGV, 3 do desired[ARGV[i]] = true end
-              replace(node, silent, desired)
+              replace(node, silent, desired, ARGV[5])
             end
             for i = 9, #ARGV, 3 do apply(node, silent, ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]) end
             local roster, cache = {}, false
@@ -115,7 +119,7 @@ enum ClusterScripts {
             local reaped = {}
             for _, node in ipairs(redis.call('hkeys', P .. ':nodes')) do
               if redis.call('exists', P .. ':alive:' .. node) == 0 then
-                replace(node, false, {})
+                replace(node, false, {}, '')
                 redis.call('del', P .. ':node:' .. node)
                 redis.call('hdel', P .. ':nodes', node)
                 redis.call('xadd', stream, 'MAXLEN', '~', '100000', '*', 'e',

@@ -1,3 +1,5 @@
+import OrderedCollections
+import Synchronization
 import Foundation
 import NIOCore
 

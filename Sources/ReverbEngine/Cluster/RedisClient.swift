@@ -78,15 +78,23 @@ package final class RedisClient: Sendable {
             return loop.makeFailedFuture(RedisError.notConnected)
         }
         let promise = loop.makePromise(of: RESPValue.self)
-        channel.writeAndFlush(RedisRequest(arguments: arguments, promise: promise)).whenFailure { error in
-            promise.fail(RedisError.connectionClosed)
-        }
+        write(RedisRequest(arguments: arguments, promise: promise), on: channel)
         return promise.futureResult
     }
 
     /// Sends without waiting for the reply (heartbeats): the reply is read and dropped.
     package func sendAndForget(_ arguments: [String]) {
-        state.withLock { $0.channel }?.writeAndFlush(RedisRequest(arguments: arguments, promise: nil), promise: nil)
+        guard let channel = state.withLock({ $0.channel }) else { return }
+        write(RedisRequest(arguments: arguments, promise: nil), on: channel)
+    }
+
+    /// Always through the loop's task queue, even on the loop itself: a write made inline would overtake
+    /// writes other threads queued just before, and callers rely on the order of their sends (one app's share
+    /// changes, the outbox).
+    private func write(_ request: RedisRequest, on channel: any Channel) {
+        channel.eventLoop.execute {
+            channel.writeAndFlush(request).whenFailure { _ in request.promise?.fail(RedisError.connectionClosed) }
+        }
     }
 
     // MARK: Connecting

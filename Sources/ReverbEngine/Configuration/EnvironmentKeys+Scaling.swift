@@ -1,3 +1,5 @@
+import Foundation
+
 extension EnvironmentKeys {
     /// Laravel's `null` in a `.env` (`REDIS_PASSWORD=null`) means no value.
     private static func optional(_ value: ConfigurationValue) -> String? {
