@@ -83,11 +83,13 @@ struct ScalingConfigurationTests {
         do {
             _ = try load(environment)
             Issue.record("accepted \(environment)")
-        } catch {
+        } catch let error as ConfigurationError {
             let line = error.description
             #expect(!line.contains("\n"))
             #expect(line.contains(environment.keys.first!))
             #expect(!line.contains(":y@"))
+        } catch {
+            Issue.record("unexpected \(error)")
         }
     }
 
