@@ -32,7 +32,9 @@ public final class ReverbServer: Service, Sendable {
         self.logger = logger
         if configuration.scaling.enabled {
             do {
-                let cluster = try Cluster(engine: engine, configuration: configuration.scaling, loop: group.next())
+                let cluster = try Cluster(
+                    engine: engine, configuration: configuration.scaling, loop: group.next(),
+                    outboxCapacity: configuration.scaling.queueCapacity)
                 engine.attach(cluster)
                 self.cluster = cluster
             } catch {

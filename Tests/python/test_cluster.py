@@ -473,3 +473,39 @@ def test_debug_lines_name_both_redis_connections(nodes):
     text = nodes[0].log_text()
     assert "Redis connection established" in text
     assert "publisher" in text and "subscriber" in text
+
+
+def test_full_queue_answers_503_json_and_nothing_accepted_is_lost():
+    redis = ch.RedisProcess().start()
+    config = ch.cluster_config(redis, unique("reverb-"))
+    config["server"]["scaling"]["queue"] = 3
+    nodes = ch.start_nodes(redis, 2, config=config)
+    try:
+        channel = unique("queued-")
+        far = WSClient(nodes[1].ws_url(MAIN.key))
+        far.subscribe(channel)
+        redis.stop()
+        time.sleep(0.5)
+        statuses = []
+        for i in range(4):
+            r = h.signed_request(nodes[0], MAIN, "POST", f"/apps/{MAIN.app_id}/events",
+                                 {"name": "Q", "data": json.dumps({"i": i}), "channel": channel})
+            statuses.append(r.status_code)
+        assert statuses == [200, 200, 200, 503]
+        assert "error" in r.json() and r.headers["Content-Type"].startswith("application/json")
+        redis.start()
+        got = []
+        deadline = time.monotonic() + 8
+        while len(got) < 3 and time.monotonic() < deadline:
+            got += [json.loads(m["data"])["i"] for m in events_of(far, "Q", 0.3)]
+        assert got == [0, 1, 2]
+        assert events_of(far, "Q", 0.5) == []
+        # Room again once Redis took the queue.
+        r = h.signed_request(nodes[0], MAIN, "POST", f"/apps/{MAIN.app_id}/events",
+                             {"name": "Q", "data": "{}", "channel": channel})
+        assert r.status_code == 200
+        far.close()
+    finally:
+        for n in nodes:
+            n.terminate()
+        redis.stop()

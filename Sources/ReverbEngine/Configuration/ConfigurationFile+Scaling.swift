@@ -5,7 +5,10 @@ extension ConfigurationFile {
         _ value: JSONValue, at key: String, reader: inout Reader, to configuration: inout ServerConfiguration
     ) throws(ConfigurationError) {
         if value.isNull { return }
-        let members = try reader.object(value, at: key, allowed: ["enabled", "channel", "server"])
+        let members = try reader.object(value, at: key, allowed: ["enabled", "channel", "queue", "server"])
+        if let queue = members["queue"] {
+            configuration.scaling.queueCapacity = try reader.integer(queue, at: "\(key).queue", minimum: 1)
+        }
         if let enabled = members["enabled"] {
             configuration.scaling.enabled = try reader.boolean(enabled, at: "\(key).enabled")
         }

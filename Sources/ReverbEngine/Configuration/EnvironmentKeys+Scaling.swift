@@ -25,6 +25,10 @@ extension EnvironmentKeys {
                 c.scaling.urlSource = v.source
             }
         ),
+        (
+            "REVERB_SCALING_QUEUE",
+            { v, c, _ throws(ConfigurationError) in c.scaling.queueCapacity = try v.integer(minimum: 1) }
+        ),
         ("REDIS_HOST", { v, c, _ throws(ConfigurationError) in c.scaling.redis.host = try v.nonEmpty() }),
         (
             "REDIS_PORT",

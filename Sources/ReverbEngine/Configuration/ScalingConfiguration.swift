@@ -7,6 +7,8 @@ public struct ScalingConfiguration: Sendable, Hashable {
     public var enabled: Bool
     /// `REVERB_SCALING_CHANNEL`: the pub/sub channel, and the prefix of every key the cluster keeps in Redis.
     public var channel: String
+    /// Events for other nodes held while Redis is away (`REVERB_SCALING_QUEUE`); when full the API answers 503.
+    public var queueCapacity: Int = 10_000
     /// The Redis endpoint; `url` (when set) is merged over it by `resolved()`.
     public var redis: RedisEndpoint
     /// `REDIS_URL` as given (it may hold a password: never print it).

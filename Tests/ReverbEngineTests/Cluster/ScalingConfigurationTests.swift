@@ -62,12 +62,12 @@ struct ScalingConfigurationTests {
         let scaling = try load(
             [:],
             file: """
-                {"server": {"scaling": {"enabled": true, "channel": "nodes",
+                {"server": {"scaling": {"enabled": true, "channel": "nodes", "queue": 7,
                   "server": {"url": null, "host": "127.0.0.2", "port": 7000, "username": "u", "password": "p",
                              "database": "1", "timeout": 3}}}}
                 """
         ).scaling
-        #expect(scaling.enabled && scaling.channel == "nodes")
+        #expect(scaling.enabled && scaling.channel == "nodes" && scaling.queueCapacity == 7)
         #expect(
             scaling.redis
                 == RedisEndpoint(host: "127.0.0.2", port: 7000, username: "u", password: "p", database: 1, timeout: 3))
