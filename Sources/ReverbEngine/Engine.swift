@@ -16,6 +16,9 @@ final class Engine: Sendable {
     /// Production log lines (connection errors, rejected requests); see docs/logging.md.
     let logger: Logger
     let startedAt = Date()
+    /// The other nodes, when scaling is on. Set once by `attach(_:)` before the server starts listening, then
+    /// only read: a plain stored property keeps the delivery path free of locks.
+    nonisolated(unsafe) private(set) var cluster: Cluster?
 
     init(configuration: ServerConfiguration, logger: Logger = ReverbServer.defaultLogger) throws(ConfigurationError) {
         self.configuration = configuration
@@ -29,13 +32,22 @@ final class Engine: Sendable {
 
     func registry(for app: Application) -> AppRegistry { registries[app.id]! }
 
+    /// Joins the cluster; call before any socket or request arrives.
+    func attach(_ cluster: Cluster) { self.cluster = cluster }
+
     // MARK: Connections
 
     /// Admits a new socket: origin, then quota. On success the socket is registered.
     func open(_ handle: ConnectionHandle) throws(PusherError) {
         let app = handle.app
         guard OriginPolicy.allows(handle.origin, patterns: app.allowedOrigins) else { throw .originNotAllowed }
-        try registry(for: app).withState { state throws(PusherError) in try state.open(handle) }
+        // max_connections counts the cluster: sockets on the other nodes count against it too.
+        let remote = app.maxConnections != nil ? cluster?.remoteConnections(appID: app.id) ?? 0 : 0
+        try registry(for: app).withState { state throws(PusherError) in
+            if let limit = app.maxConnections, state.connectionCount + remote >= limit { throw .overQuota }
+            try state.open(handle)
+            clusterConnectionsChanged(app, count: state.connectionCount)
+        }
         totals.connectionsOpened.add(1, ordering: .relaxed)
         startSigninDeadline(for: handle)
         metrics.connectionOpened(appID: app.id)
@@ -47,11 +59,16 @@ final class Engine: Sendable {
 
     /// Forgets a closed socket and tells the channels it left.
     func closed(_ handle: ConnectionHandle) {
-        let departures = registry(for: handle.app).withState { $0.close(socketID: handle.socketID) }
+        let (departures, update) = registry(for: handle.app).withState { state in
+            let departures = state.close(socketID: handle.socketID)
+            clusterConnectionsChanged(handle.app, count: state.connectionCount)
+            return (departures, clusterShareChanged(state, app: handle.app, departures: departures))
+        }
         totals.connectionsClosed.add(1, ordering: .relaxed)
         signOut(handle)
         metrics.connectionClosed(appID: handle.app.id)
-        for departure in departures { announce(departure, of: handle) }
+        for departure in departures { announce(departure, of: handle, clustered: update != nil) }
+        if let update { settle(update, departures: departures) }
         events.emit {
             let lifetime = Int(Date().timeIntervalSince(handle.connectedAt))
             return EngineEvent(
@@ -60,13 +77,14 @@ final class Engine: Sendable {
         }
     }
 
-    private func announce(_ departure: Departure, of handle: ConnectionHandle) {
+    /// With `clustered`, the cluster decides about `member_removed` (see `settle`).
+    private func announce(_ departure: Departure, of handle: ConnectionHandle, clustered: Bool = false) {
         let appID = handle.app.id
         events.emit {
             EngineEvent(kind: .unsubscribed, appID: appID, socketID: handle.socketID, channel: departure.channel)
         }
         if departure.vacated { metrics.channelVacated(appID: appID) }
-        if let (userID, recipients) = departure.memberRemoved {
+        if !clustered, let (userID, recipients) = departure.memberRemoved {
             metrics.userLeft(appID: appID)
             BroadcastWriter.write(
                 ServerMessage.memberRemoved(channel: departure.channel, userID: userID), to: recipients)
@@ -96,10 +114,15 @@ final class Engine: Sendable {
         case .subscribe(let channel, let auth, let channelData):
             subscribe(handle, to: channel, auth: auth, channelData: channelData)
         case .unsubscribe(let channel):
-            if let departure = registry(for: handle.app).withState({
-                $0.unsubscribe(socketID: handle.socketID, channel: channel)
-            }) {
-                announce(departure, of: handle)
+            let (departure, update) = registry(for: handle.app).withState { state in
+                let departure = state.unsubscribe(socketID: handle.socketID, channel: channel)
+                return (
+                    departure, clusterShareChanged(state, app: handle.app, departures: departure.map { [$0] } ?? [])
+                )
+            }
+            if let departure {
+                announce(departure, of: handle, clustered: update != nil)
+                if let update { settle(update, departures: [departure]) }
             }
         case .ping:
             reply(ServerMessage.pong, event: "pusher:pong", to: handle)
@@ -172,9 +195,23 @@ final class Engine: Sendable {
                 userID = id
             }
         }
+        if let cluster, cluster.isConnected {
+            return clusterSubscribe(
+                handle, to: channel, kind: kind, userID: userID, memberData: memberData, cluster: cluster)
+        }
         let outcome = registry(for: app).withState {
             $0.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
         }
+        completeSubscription(handle, to: channel, kind: kind, outcome: outcome, userID: userID, memberData: memberData)
+    }
+
+    /// Replies to a subscription from this node's own state: the path without a cluster, and the fallback
+    /// when Redis does not answer.
+    func completeSubscription(
+        _ handle: ConnectionHandle, to channel: String, kind: ChannelKind, outcome: SubscribeOutcome,
+        userID: JSONValue?, memberData: JSONValue?
+    ) {
+        let app = handle.app
         // Others hear of the new member before the joiner hears its reply: the joiner's next action (another
         // socket joining, say) then cannot overtake this announcement.
         if let memberData {
@@ -224,6 +261,8 @@ final class Engine: Sendable {
         deliver(
             payload, event: event, channel: channel, in: registry(for: app), excluding: handle.socketID,
             kind: .clientEvent)
+        clusterPublish(
+            payload, event: event, channel: channel, app: app, excluding: handle.socketID, kind: .clientEvent)
         clientEventWebhook(event, channel: channel, data: data, from: handle, userID: subscriber?.userID)
     }
 

@@ -18,6 +18,10 @@ public final class ReverbServer: Service, Sendable {
     private let fileLimit = Atomic<Int>(0)
     /// The TLS context new connections use, once started with TLS; SIGHUP reloads it (ReverbServer+TLS.swift).
     let certificateStore = Mutex<CertificateStore?>(nil)
+    /// Set when scaling is on.
+    private let cluster: Cluster?
+    /// Yields when the cluster asks every node to restart.
+    private let restart = AsyncStream<Void>.makeStream()
 
     public init(
         configuration: ServerConfiguration, logger: Logger = ReverbServer.defaultLogger, threads: Int = System.coreCount
@@ -28,6 +32,21 @@ public final class ReverbServer: Service, Sendable {
         self.engine = try Engine(configuration: configuration, logger: logger)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         self.logger = logger
+        if configuration.scaling.enabled {
+            do {
+                let cluster = try Cluster(
+                    engine: engine, configuration: configuration.scaling, loop: group.next(),
+                    outboxCapacity: configuration.scaling.queueCapacity)
+                engine.attach(cluster)
+                self.cluster = cluster
+            } catch {
+                throw ConfigurationError(
+                    source: "scaling", key: "REDIS_URL", value: configuration.scaling.redis.displayAddress,
+                    expected: "a Redis endpoint a TLS client can be made for (\(error))")
+            }
+        } else {
+            self.cluster = nil
+        }
     }
 
     /// Raises the open-file limit and binds the port. Returns the bound port (useful with port 0).
@@ -45,8 +64,17 @@ public final class ReverbServer: Service, Sendable {
         let channel = try await Listener.bind(engine: engine, group: group, certificates: certificates)
         serverChannel.withLock { $0 = channel }
         engine.webhooks.start(events: engine.events)
+        if let cluster {
+            let restart = self.restart.continuation
+            cluster.start(listeningAddress: listeningAddress, onRestart: { restart.yield() })
+            // Give Redis a moment so the banner can say whether it is reachable; never fatal.
+            for _ in 0..<40 where !cluster.isConnected { try? await Task.sleep(for: .milliseconds(50)) }
+        }
         return channel.localAddress?.port ?? configuration.port
     }
+
+    /// The cluster as this node sees it; nil when scaling is off.
+    public var clusterState: ClusterState? { cluster?.clusterState }
 
     /// The bound port, once started.
     public var port: Int? { serverChannel.withLock { $0?.localAddress?.port } }
@@ -61,7 +89,14 @@ public final class ReverbServer: Service, Sendable {
     /// Serves until graceful shutdown (SIGINT/SIGTERM through a `ServiceGroup`), then stops.
     public func run() async throws {
         if serverChannel.withLock({ $0 }) == nil { try await start() }
-        try? await gracefulShutdown()
+        let restarts = restart.stream
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await gracefulShutdown() }
+            // A cluster-wide restart ends this service as a graceful shutdown would.
+            group.addTask { for await _ in restarts { return } }
+            await group.next()
+            group.cancelAll()
+        }
         await stop()
     }
 
@@ -77,6 +112,7 @@ public final class ReverbServer: Service, Sendable {
             _ = try? await handle.channel.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()
         }
         await engine.webhooks.stop()
+        await cluster?.stop()
         try? await group.shutdownGracefully()
     }
 

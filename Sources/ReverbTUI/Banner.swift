@@ -18,6 +18,13 @@ enum Banner {
         if let certificate = loaded.discoveredCertificate {
             write("  TLS certificate from Herd/Valet for \(configuration.hostname ?? ""): \(certificate)")
         }
+        if let cluster = server.clusterState {
+            write(
+                "  Scaling on  ·  \(cluster.redisAddress) \(cluster.redisStatus)  ·  channel "
+                    + "\(configuration.scaling.channel)  ·  node \(cluster.nodeID)")
+        } else {
+            write("  Scaling off")
+        }
         if !loaded.filesRead.isEmpty { write("  Configuration read from \(loaded.filesRead.joined(separator: ", "))") }
         write("")
     }

@@ -70,6 +70,9 @@ struct StartCommand: AsyncParsableCommand {
         var production = ProductionServices(format: logFormat, logger: logger, console: consoleWanted)
         let metrics = ProductionServices.bootstrapMetrics(loaded.configuration)
         let server = try ReverbServer(configuration: loaded.configuration, logger: logger)
+        // Observing before start() lets --debug show start-up lines (the first Redis connection) after the banner.
+        let debugRing =
+            loaded.configuration.debug && !consoleWanted ? server.observe(capacity: 10_000) : nil
         do {
             try await server.start()
         } catch let error as TLSLoadError {
@@ -94,7 +97,7 @@ struct StartCommand: AsyncParsableCommand {
         var services: [any Service] = [server] + production.services
         // With the console on screen its stream pane is the --debug view; printed lines would tear the screen.
         if loaded.configuration.debug && !consoleWanted {
-            services.append(TrafficLog(server: server, write: production.write))
+            services.append(TrafficLog(server: server, ring: debugRing, write: production.write))
         }
         if consoleWanted {
             let console = ConsoleService(

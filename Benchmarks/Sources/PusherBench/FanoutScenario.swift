@@ -50,6 +50,20 @@ struct FanoutScenario: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var publishing: PublishOptions
     @Option(help: "Subscribers on the channel.") var subscribers = 1000
+    @Option(
+        name: .customLong("subscriber-ports"),
+        help: "Comma-separated ports of more cluster nodes: subscribers are spread round-robin over --port and these.")
+    var subscriberPorts: String?
+    @Option(name: .customLong("publish-port"), help: "Publish through this node's API instead of --port (cluster).")
+    var publishPort: Int?
+
+    /// The target of subscriber `index`: round-robin over --port and --subscriber-ports.
+    func subscriberTarget(_ index: Int) -> Target {
+        let ports = [self.common.port] + (self.subscriberPorts ?? "").split(separator: ",").compactMap { Int($0) }
+        var target = self.common.target
+        target.port = ports[index % ports.count]
+        return target
+    }
 
     func run() async throws {
         let group = self.common.makeGroup()
@@ -59,7 +73,7 @@ struct FanoutScenario: AsyncParsableCommand {
             group: group, sink: sink, sources: self.common.sourceAddresses, window: self.common.window)
         let deadline = self.common.deadline
         let plans = (0..<self.subscribers).map {
-            SocketPlan(index: $0, target: self.common.target, channel: channel, role: .subscriber)
+            SocketPlan(index: $0, target: self.subscriberTarget($0), channel: channel, role: .subscriber)
         }
         let connectStart = ContinuousClock.now
         let handles = await fleet.open(plans, deadline: deadline)
@@ -67,7 +81,9 @@ struct FanoutScenario: AsyncParsableCommand {
         let ready = sink.ready.load(ordering: .relaxed)
         let rssConnected = self.common.rssKiB()
 
-        let publisher = Publisher(group: group, target: self.common.target)
+        var publishTarget = self.common.target
+        if let publishPort = self.publishPort { publishTarget.port = publishPort }
+        let publisher = Publisher(group: group, target: publishTarget)
         let serverCPUBefore = self.common.serverCPUSeconds()
         let clientCPUBefore = ProcessProbe.ownCPUSeconds()
         let payload = self.publishing.payloadBytes

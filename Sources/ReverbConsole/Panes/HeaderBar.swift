@@ -31,6 +31,12 @@ public struct HeaderBar: Pane {
             Meter("up", DisplayFormat.uptime(snapshot.takenAt.timeIntervalSince(snapshot.startedAt))),
             Meter("mem", snapshot.residentMemoryBytes > 0 ? DisplayFormat.bytes(snapshot.residentMemoryBytes) : "-"),
         ]
+        if let cluster = snapshot.cluster {
+            server.append(
+                Meter(
+                    "scaling", "\(cluster.redisAddress) \(cluster.redisStatus)",
+                    role: cluster.redisConnected ? .ok : .warn))
+        }
         if snapshot.nodes > 1 { server.append(Meter("nodes", String(snapshot.nodes))) }
         Self.drawMeters(server, into: &grid, x: rect.x, y: rect.y, width: rect.width)
         let used = Self.drawMeters(traffic, into: &grid, x: rect.x, y: rect.y + 1, width: rect.width)

@@ -20,7 +20,7 @@ public enum StreamCategory: String, CaseIterable, Hashable, Sendable {
     /// The category of an engine event kind.
     public init(_ kind: EngineEvent.Kind) {
         switch kind {
-        case .connectionOpened, .connectionClosed: self = .connection
+        case .connectionOpened, .connectionClosed, .cluster: self = .connection
         case .subscribed, .unsubscribed: self = .subscription
         case .channelOccupied, .channelVacated: self = .occupancy
         case .memberAdded, .memberRemoved: self = .member

@@ -7,6 +7,8 @@ struct APIEndpoints {
     let engine: Engine
     let app: Application
     let request: HTTPRequest
+    /// Whether reads may come from the cluster (false for the local fallback).
+    var usesCluster = true
 
     private var registry: AppRegistry { engine.registry(for: app) }
 
@@ -18,13 +20,23 @@ struct APIEndpoints {
         let request = PublishRequest(
             appID: app.id, channels: event.channels, event: event.name, data: event.data,
             excludingSocketID: event.socketID)
+        if let cluster = engine.cluster, !cluster.hasRoom(for: event.channels.count) { return Self.clusterQueueFull }
         engine.publish(request, to: app, encoding: .triggered, acceptedAt: self.request.receivedAt)
         guard event.info != nil else { return .json(.ok, .object([])) }
         let info = InfoAttributes(event.info)
         let channels = registry.withState { state in
             event.channels.map { JSONMember($0, .object(state.infoMembers(of: $0, info))) }
         }
-        return .json(.ok, .object([JSONMember("channels", .object(channels))]))
+        let local = HTTPResponse.json(.ok, .object([JSONMember("channels", .object(channels))]))
+        if let cluster = clusterForReads {
+            let names = event.channels
+            let answer = clusterInfo(cluster, channels: names, info).map { infos -> HTTPResponse in
+                let channels = zip(names, infos).map { JSONMember($0, .object($1)) }
+                return .json(.ok, .object([JSONMember("channels", .object(channels))]))
+            }
+            return .later(answer) { local }
+        }
+        return local
     }
 
     // MARK: POST /apps/{id}/batch_events
@@ -36,6 +48,9 @@ struct APIEndpoints {
         }
         let events = try items.enumerated().map { index, item throws(APIError) in
             try EventFields(item, fieldPrefix: "batch.\(index).", allowsChannels: false)
+        }
+        if let cluster = engine.cluster, !cluster.hasRoom(for: events.reduce(0) { $0 + $1.channels.count }) {
+            return Self.clusterQueueFull
         }
         for event in events {
             let request = PublishRequest(
@@ -52,12 +67,26 @@ struct APIEndpoints {
                 return .object(state.infoMembers(of: channel, InfoAttributes(info)))
             }
         }
-        return .json(.ok, .object([JSONMember("batch", .array(results))]))
+        let local = HTTPResponse.json(.ok, .object([JSONMember("batch", .array(results))]))
+        if let cluster = clusterForReads {
+            let reads = events.map { event -> EventLoopFuture<JSONValue> in
+                guard let info = event.info, let channel = event.channels.first else {
+                    return cluster.loop.makeSucceededFuture(.object([]))
+                }
+                return clusterInfo(cluster, channels: [channel], InfoAttributes(info)).map { .object($0.first ?? []) }
+            }
+            let answer = EventLoopFuture.whenAllSucceed(reads, on: cluster.loop).map { results -> HTTPResponse in
+                .json(.ok, .object([JSONMember("batch", .array(results))]))
+            }
+            return .later(answer) { local }
+        }
+        return local
     }
 
     // MARK: GET /apps/{id}/channels
 
     func listChannels() -> HTTPResponse {
+        if let cluster = clusterForReads { return clusterListChannels(cluster) }
         let info = InfoAttributes(request.queryValue("info"))
         let prefix = request.queryValue("filter_by_prefix")
         let channels = registry.withState { state in
@@ -69,6 +98,7 @@ struct APIEndpoints {
     // MARK: GET /apps/{id}/channels/{channel}
 
     func showChannel(_ name: String) -> HTTPResponse {
+        if let cluster = clusterForReads { return clusterShowChannel(cluster, name) }
         let info = InfoAttributes(request.queryValue("info"))
         let members: [JSONMember] = registry.withState { state in
             guard state.channel(named: name) != nil else { return [JSONMember("occupied", .bool(false))] }
@@ -83,6 +113,7 @@ struct APIEndpoints {
         guard ChannelKind(channelName: name).access == .presence else {
             throw .text(.badRequest, "Users can only be listed for presence channels; \(name) is not one.")
         }
+        if let cluster = clusterForReads { return clusterListUsers(cluster, name) }
         guard let ids = registry.withState({ $0.channel(named: name)?.roster.members.values.map(\.userID) }) else {
             throw .text(.notFound, "Channel \(name) is not occupied.")
         }
@@ -93,6 +124,7 @@ struct APIEndpoints {
     // MARK: GET /apps/{id}/connections
 
     func countConnections() -> HTTPResponse {
+        if let cluster = clusterForReads { return clusterCountConnections(cluster) }
         let count = registry.withState { $0.connectionCount }
         return .json(.ok, .object([JSONMember("connections", .number(String(count)))]))
     }

@@ -6,6 +6,17 @@ struct HTTPResponse {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: ByteBuffer
+    /// When set, the real response comes later (a cluster read from Redis); this one is not written.
+    var deferred: EventLoopFuture<HTTPResponse>?
+
+    /// A response that a cluster read completes, falling back to `local` when Redis does not answer.
+    static func later(
+        _ future: EventLoopFuture<HTTPResponse>, orElse local: @escaping @Sendable () -> HTTPResponse
+    ) -> HTTPResponse {
+        var response = HTTPResponse.text(.ok, "")
+        response.deferred = future.recover { _ in local() }
+        return response
+    }
 
     static func json(_ status: HTTPResponseStatus = .ok, _ body: ByteBuffer) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)

@@ -20,6 +20,8 @@ struct SubscribeOutcome {
 struct Departure {
     var channel: String
     var vacated: Bool
+    /// The presence user id the subscription carried, if any.
+    var userID: JSONValue?
     /// When a presence user's last socket left: the user and who must hear `member_removed`.
     var memberRemoved: (userID: JSONValue, recipients: [FanoutGroup])?
 }
@@ -109,7 +111,7 @@ struct AppState {
             return nil
         }
         connections[socketID]?.channels.remove(name)
-        var departure = Departure(channel: name, vacated: channel.isEmpty)
+        var departure = Departure(channel: name, vacated: channel.isEmpty, userID: removed.userID)
         if let userID = removed.userID, leaveRoster(&channel, userID: userID, socketID: socketID) {
             departure.memberRemoved = (userID, channel.fanout())
         }

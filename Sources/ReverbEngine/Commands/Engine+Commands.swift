@@ -22,12 +22,30 @@ extension Engine {
             delivered += deliver(
                 payload, event: request.event, channel: channel, in: registry, excluding: request.excludingSocketID,
                 kind: kind, acceptedAt: acceptedAt)
+            clusterPublish(
+                payload, event: request.event, channel: channel, app: app, excluding: request.excludingSocketID,
+                kind: kind)
         }
         return delivered
     }
 
-    /// Sends `pusher:error` with `code` and closes the socket with the same code. False when there is no such socket.
+    /// Sends `pusher:error` with `code` and closes the socket with the same code, on whichever node holds it.
+    /// False when there is no such socket here and no cluster to ask.
     func closeConnection(appID: String, socketID: String, code: Int) -> Bool {
+        if closeLocalConnection(appID: appID, socketID: socketID, code: code) { return true }
+        guard let cluster, directory.app(id: appID) != nil else { return false }
+        return cluster.broadcast(.close(appID: appID, socketID: socketID, code: code))
+    }
+
+    /// Closes every socket subscribed to a presence channel as `userID` on every node; returns how many here.
+    func terminateUser(appID: String, userID: String) -> Int {
+        let closed = terminateLocalUser(appID: appID, userID: userID)
+        if let cluster, directory.app(id: appID) != nil { cluster.broadcast(.terminate(appID: appID, userID: userID)) }
+        return closed
+    }
+
+    /// `closeConnection` for a socket of this node only.
+    func closeLocalConnection(appID: String, socketID: String, code: Int) -> Bool {
         guard let app = directory.app(id: appID),
             let handle = registry(for: app).withState({ $0.handle(socketID: socketID) })
         else { return false }
@@ -35,8 +53,8 @@ extension Engine {
         return true
     }
 
-    /// Closes every socket subscribed to a presence channel as `userID`; returns how many.
-    func terminateUser(appID: String, userID: String) -> Int {
+    /// `terminateUser` for this node's sockets only.
+    func terminateLocalUser(appID: String, userID: String) -> Int {
         guard let app = directory.app(id: appID) else { return 0 }
         let handles = registry(for: app).withState { $0.sockets(ofUser: userID) }
         for handle in handles { fail(handle, with: .terminatedByServer) }

@@ -4,8 +4,7 @@ import Foundation
 enum ConfigurationFile {
     static let serverKeys = [
         "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout",
-        "write_buffer_limit", "api_timestamp_window", "tls", "options",
-        "metrics_port", "metrics_host",
+        "write_buffer_limit", "api_timestamp_window", "tls", "options", "metrics_port", "metrics_host", "scaling",
     ]
     static let appKeys =
         [
@@ -54,6 +53,7 @@ enum ConfigurationFile {
             configuration.writeBufferLimit = try reader.integer(member.value, at: key, minimum: 65_536)
         case "api_timestamp_window":
             configuration.apiTimestampWindow = try reader.integer(member.value, at: key, minimum: 0)
+        case "scaling": try applyScaling(member.value, at: key, reader: &reader, to: &configuration)
         case "tls":
             if member.value.isNull { return }
             let tls = try reader.object(member.value, at: key, allowed: ["cert", "key", "passphrase"])

@@ -53,7 +53,7 @@ public enum ConfigurationLoader {
         }
 
         var appFields = EnvironmentKeys.AppFields()
-        for (name, apply) in EnvironmentKeys.all {
+        for (name, apply) in EnvironmentKeys.all + EnvironmentKeys.scaling {
             let value: ConfigurationValue
             if let text = environment[name] {
                 value = ConfigurationValue(source: "environment variable", key: name, text: text)
@@ -88,6 +88,7 @@ public enum ConfigurationLoader {
                 expected: "both a certificate file and a private key file")
         }
         _ = try ApplicationDirectory(configuration.apps)
+        configuration.scaling = try configuration.scaling.resolved()
         return Result(
             configuration: configuration, usesDevelopmentApp: usesDevelopmentApp, filesRead: filesRead,
             discoveredCertificate: discoveredCertificate)

@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var apiTimestampWindow: Int
     /// Whether `--debug` traffic lines are printed.
     public var debug: Bool
+    /// Horizontal scaling over Redis; off unless `REVERB_SCALING_ENABLED`.
+    public var scaling = ScalingConfiguration()
     public var apps: [Application]
     /// Port of the Prometheus `GET /metrics` endpoint (`REVERB_METRICS_PORT`); nil turns metrics off.
     public var metricsPort: Int? = nil

@@ -16,7 +16,8 @@ extension Engine {
             takenAt: Date(), startedAt: startedAt, listeningAddress: listeningAddress,
             tlsEnabled: configuration.tls != nil, apps: apps, counters: totals.counters,
             residentMemoryBytes: ProcessStatistics.residentMemoryBytes(), fileLimit: fileLimit,
-            droppedEvents: events.droppedCount, nodes: 1)
+            droppedEvents: events.droppedCount, nodes: max(1, cluster?.clusterState.nodes.count ?? 1),
+            cluster: cluster?.clusterState)
     }
 }
 

@@ -25,6 +25,8 @@ public struct EngineEvent: Sendable, Hashable {
         case watchlist = "watchlist"
         /// A webhook request finished (delivered, retrying or given up), or events were dropped.
         case webhook = "webhook"
+        /// The cluster's Redis connections and restarts; `event` is the line's title.
+        case cluster = "cluster"
     }
 
     public var kind: Kind

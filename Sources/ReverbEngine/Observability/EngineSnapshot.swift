@@ -17,12 +17,15 @@ public struct EngineSnapshot: Sendable, Hashable {
     public var droppedEvents: Int
     /// Server nodes known through scaling (1 when scaling is off).
     public var nodes: Int
+    /// Scaling over Redis, when on: the Redis address (never the password), its state and the nodes.
+    public var cluster: ClusterState?
 
     public init(
         takenAt: Date = Date(), startedAt: Date = Date(), listeningAddress: String = "", tlsEnabled: Bool = false,
         apps: [AppSnapshot] = [], counters: EngineCounters = EngineCounters(), residentMemoryBytes: Int = 0,
-        fileLimit: Int = 0, droppedEvents: Int = 0, nodes: Int = 1
+        fileLimit: Int = 0, droppedEvents: Int = 0, nodes: Int = 1, cluster: ClusterState? = nil
     ) {
+        self.cluster = cluster
         self.takenAt = takenAt
         self.startedAt = startedAt
         self.listeningAddress = listeningAddress

@@ -7,15 +7,21 @@ public struct TrafficLog: Service {
     private let server: ReverbServer
     private let width: Int
     private let write: @Sendable (String) -> Void
+    private let ring: EventRing?
 
-    public init(server: ReverbServer, width: Int = 100, write: @escaping @Sendable (String) -> Void) {
+    /// With `ring` (from `server.observe` before `start()`), lines from start-up, such as the first Redis
+    /// connection, are printed too.
+    public init(
+        server: ReverbServer, ring: EventRing? = nil, width: Int = 100, write: @escaping @Sendable (String) -> Void
+    ) {
         self.server = server
+        self.ring = ring
         self.width = width
         self.write = write
     }
 
     public func run() async throws {
-        let ring = server.observe(capacity: 10_000)
+        let ring = self.ring ?? server.observe(capacity: 10_000)
         defer { server.stopObserving(ring) }
         var dropped = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
@@ -61,6 +67,7 @@ public struct TrafficLog: Service {
             text = line("Webhook \(status)", "\(event.event ?? "") \(event.detail ?? "")", width: width)
         case .error where event.event == TLSHandshakeObserver.eventName:
             text = "  ERROR  TLS handshake failed.\n" + line("TLS Handshake", event.detail ?? "", width: width)
+        case .cluster: text = line(event.event ?? "Redis", event.detail ?? "", width: width)
         case .error:
             let origin = socket.isEmpty ? "HTTP API request" : "Message from \(socket)"
             text =

@@ -16,6 +16,9 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var rejected = false
     /// Why a WebSocket upgrade of this request was refused, when it was.
     private var upgradeFailure: (any Error)?
+    /// The last response still being computed (a cluster read): later ones on this connection wait for it so
+    /// pipelined requests are answered in order.
+    private var pending: EventLoopFuture<Void>?
 
     init(router: APIRouter, maxRequestSize: Int) {
         self.router = router
@@ -46,8 +49,25 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             body = nil
             let response = upgradeFailure.map { Self.upgradeRefusal($0, head: head) } ?? router.respond(to: request)
             upgradeFailure = nil
-            router.account(method: head.method, uri: head.uri, status: response.status)
-            write(response, keepAlive: head.isKeepAlive, version: head.version, context: context)
+            let (keepAlive, version) = (head.isKeepAlive, head.version)
+            guard response.deferred != nil || pending != nil else {
+                router.account(method: head.method, uri: head.uri, status: response.status)
+                return write(response, keepAlive: keepAlive, version: version, context: context)
+            }
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            let answer = response.deferred?.hop(to: loop) ?? loop.makeSucceededFuture(response)
+            let previous = pending ?? loop.makeSucceededVoidFuture()
+            let done = previous.flatMap { _ in answer }.map { response in
+                let (handler, context) = bound.value
+                handler.router.account(method: head.method, uri: head.uri, status: response.status)
+                handler.write(response, keepAlive: keepAlive, version: version, context: context)
+            }
+            pending = done
+            done.whenComplete { _ in
+                let (handler, _) = bound.value
+                if handler.pending === done { handler.pending = nil }
+            }
         }
     }
 

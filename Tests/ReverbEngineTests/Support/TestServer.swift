@@ -39,11 +39,12 @@ final class TestServer: Sendable {
 
     static func start(
         apps: [Application] = Fixtures.all, path: String = "", maxRequestSize: Int = 10_000, pongTimeout: Int = 1,
-        slowClientTimeout: Int = 30, writeBufferLimit: Int = 4 << 20
+        slowClientTimeout: Int = 30, writeBufferLimit: Int = 4 << 20, scaling: ScalingConfiguration? = nil
     ) async throws -> TestServer {
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, path: path, maxRequestSize: maxRequestSize, pongTimeout: pongTimeout,
             slowClientTimeout: slowClientTimeout, writeBufferLimit: writeBufferLimit, apps: apps)
+        if let scaling { configuration.scaling = scaling }
         let server = try ReverbServer(configuration: configuration, threads: 2)
         let port = try await server.start()
         return TestServer(server: server, port: port)

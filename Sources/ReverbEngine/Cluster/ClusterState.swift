@@ -1,0 +1,29 @@
+import Foundation
+
+/// The cluster as this node sees it, for the banner, the console header and a nodes pane: the Redis
+/// connection's state and every node's last heartbeat. Plain values.
+public struct ClusterState: Sendable, Hashable {
+    /// One node's last heartbeat.
+    public struct Node: Sendable, Hashable {
+        public var id: String
+        /// `host:port/path` the node listens on.
+        public var address: String
+        public var connections: Int
+        public var messagesIn: Int
+        public var messagesOut: Int
+        public var startedAt: Date
+        public var heartbeatAt: Date
+        public var isThisNode: Bool
+    }
+
+    /// This node's id (random per process).
+    public var nodeID: String
+    /// `redis://host:port` (never the password).
+    public var redisAddress: String
+    public var redisConnected: Bool
+    /// Live nodes, this one included, ordered by address.
+    public var nodes: [Node]
+
+    /// `connected` or `unreachable, retrying`.
+    public var redisStatus: String { redisConnected ? "connected" : "unreachable, retrying" }
+}

@@ -1,0 +1,15 @@
+/// What the update script answered: the presence transitions it made, and what the caller asked to read.
+struct ClusterUpdate: Sendable {
+    var transitions: [ClusterTransition]
+    /// user key → member JSON for the queried presence channel, cluster-wide.
+    var roster: [(String, String)]
+    /// The queried cache channel's last event, cluster-wide.
+    var cache: String?
+
+    init(_ reply: RESPValue) {
+        let items = reply.array ?? []
+        transitions = ClusterTransition.list(items.first)
+        roster = items.count > 1 ? items[1].pairs : []
+        cache = items.count > 2 ? items[2].string : nil
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+@testable import ReverbEngine
+
+/// The Redis client against a real `redis-server` the test starts on a free port.
+@Suite("Redis client", .serialized)
+struct RedisClientTests {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
+    func connected(_ client: RedisClient) async throws {
+        client.start()
+        for _ in 0..<200 where !client.isConnected { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(client.isConnected)
+    }
+
+    @Test("pipelined commands get their replies in order")
+    func pipelining() async throws {
+        let redis = try RedisServerProcess()
+        let client = try RedisClient(
+            name: "t", endpoint: RedisEndpoint(port: redis.port), loop: Self.group.next())
+        try await connected(client)
+        let replies = (1...200).map { _ in client.send(["INCR", "counter"]) }
+        var values: [Int] = []
+        for reply in replies { values.append(try await reply.get().int ?? -1) }
+        #expect(values == Array(1...200))
+        await #expect(throws: RedisError.self) { _ = try await client.send(["NOSUCHCOMMAND"]).get() }
+        _ = try await client.stop().get()
+        await #expect(throws: RedisError.self) { _ = try await client.send(["PING"]).get() }
+    }
+
+    @Test("AUTH with a user name, and SELECT of the database")
+    func authAndSelect() async throws {
+        let redis = try RedisServerProcess(extraArguments: [
+            "--user", "default", "off", "--user", "alice", "on", ">wonder", "~*", "&*", "+@all",
+        ])
+        let endpoint = RedisEndpoint(port: redis.port, username: "alice", password: "wonder", database: 3)
+        let client = try RedisClient(name: "t", endpoint: endpoint, loop: Self.group.next())
+        try await connected(client)
+        _ = try await client.send(["SET", "where", "db3"]).get()
+        var zero = endpoint
+        zero.database = 0
+        let other = try RedisClient(name: "t0", endpoint: zero, loop: Self.group.next())
+        try await connected(other)
+        #expect(try await other.send(["GET", "where"]).get() == .null)
+        #expect(try await client.send(["GET", "where"]).get().string == "db3")
+        var wrong = endpoint
+        wrong.password = "nope"
+        let refused = try RedisClient(name: "bad", endpoint: wrong, loop: Self.group.next())
+        refused.start()
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(!refused.isConnected)
+        for c in [client, other, refused] { _ = try await c.stop().get() }
+    }
+
+    @Test("a subscriber gets messages, and after a Redis restart reconnects and subscribes again")
+    func pubSubAndReconnect() async throws {
+        let redis = try RedisServerProcess()
+        let received = Mutex<[String]>([])
+        let statuses = Mutex<[RedisClient.Status]>([])
+        let subscriber = try RedisClient(
+            name: "sub", endpoint: RedisEndpoint(port: redis.port), loop: Self.group.next(), subscriptions: ["news"],
+            onPush: { channel, payload in received.withLock { $0.append("\(channel):\(String(buffer: payload))") } },
+            onStatus: { _, status in statuses.withLock { $0.append(status) } })
+        let publisher = try RedisClient(name: "pub", endpoint: RedisEndpoint(port: redis.port), loop: Self.group.next())
+        try await connected(subscriber)
+        try await connected(publisher)
+        #expect(try await publisher.send(["PUBLISH", "news", "one"]).get().int == 1)
+        redis.stop()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!publisher.isConnected && !subscriber.isConnected)
+        await #expect(throws: RedisError.notConnected) { _ = try await publisher.send(["PING"]).get() }
+        try redis.start()
+        for _ in 0..<200 where !(publisher.isConnected && subscriber.isConnected) {
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        #expect(try await publisher.send(["PUBLISH", "news", "two"]).get().int == 1)
+        for _ in 0..<100 where received.withLock({ $0.count }) < 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(received.withLock { $0 } == ["news:one", "news:two"])
+        let seen = statuses.withLock { $0 }
+        #expect(seen.first == .connected)
+        #expect(seen.contains { if case .lost = $0 { true } else { false } })
+        #expect(seen.contains { if case .reconnecting = $0 { true } else { false } })
+        #expect(seen.last == .connected)
+        _ = try await subscriber.stop().get()
+        _ = try await publisher.stop().get()
+    }
+}
