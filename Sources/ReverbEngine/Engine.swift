@@ -205,11 +205,12 @@ final class Engine: Sendable {
     ) -> Int {
         let app = registry.app
         let now = Date()
+        let started = NIODeadline.now().uptimeNanoseconds
         let groups = registry.withState { state in
             state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
             return state.recipients(of: channel, excluding: socketID)
         }
-        BroadcastWriter.write(payload, to: groups)
+        BroadcastWriter.write(payload, to: groups, latency: totals.broadcastLatency, startedAt: started)
         let delivered = groups.reduce(0) { $0 + $1.count }
         totals.messagesOut.add(delivered, ordering: .relaxed)
         events.emit {

@@ -6,6 +6,6 @@ struct ReverbTUICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reverb-tui",
         abstract: "A Laravel Reverb compatible WebSocket server with a live console.",
-        subcommands: [StartCommand.self],
+        subcommands: [StartCommand.self, AttachCommand.self],
         defaultSubcommand: StartCommand.self)
 }

@@ -34,6 +34,8 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
     @Flag(help: "Run without the console (chosen automatically when stdout is not a terminal).") var headless = false
     @Option(help: "Console colour theme: a name from themes/ or a path to a .theme file.") var theme: String?
+    @Flag(help: "Serve the console stream at {path}/console for `reverb-tui attach` (REVERB_ALLOW_ATTACH).")
+    var allowAttach = false
 
     func run() async throws {
         var flags = ConfigurationLoader.Flags()
@@ -42,6 +44,7 @@ struct StartCommand: AsyncParsableCommand {
         flags.path = path
         flags.hostname = hostname
         flags.debug = debug
+        flags.allowAttach = allowAttach
         flags.configFile = configFile
         flags.envFile = envFile
         flags.tlsCertificate = tlsCertificate

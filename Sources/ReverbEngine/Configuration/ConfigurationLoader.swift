@@ -10,6 +10,7 @@ public enum ConfigurationLoader {
         public var path: String?
         public var hostname: String?
         public var debug = false
+        public var allowAttach = false
         public var configFile: String?
         public var envFile: String?
         public var tlsCertificate: String?
@@ -107,6 +108,7 @@ public enum ConfigurationLoader {
         if let path = flags.path { configuration.path = path }
         if let hostname = flags.hostname { configuration.hostname = hostname }
         if flags.debug { configuration.debug = true }
+        if flags.allowAttach { configuration.allowAttach = true }
         if flags.tlsCertificate != nil || flags.tlsKey != nil {
             configuration.tls = ServerConfiguration.TLSFiles(
                 certificateChainPath: flags.tlsCertificate ?? configuration.tls?.certificateChainPath ?? "",

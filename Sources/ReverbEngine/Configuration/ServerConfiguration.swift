@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var apiTimestampWindow: Int
     /// Whether `--debug` traffic lines are printed.
     public var debug: Bool
+    /// Whether `{prefix}/console` streams the console to `reverb-tui attach` (`--allow-attach`,
+    /// `REVERB_ALLOW_ATTACH`); off, the route answers 404. See docs/console.md.
+    public var allowAttach = false
     public var apps: [Application]
 
     public init(

@@ -12,11 +12,18 @@ extension Engine {
                 AppSnapshot(app: app, state: state, includingConnections: includingConnections)
             }.sortedForDisplay()
         }
+        let now = Date()
+        let counters = totals.counters
+        // Scaling replaces this with every node it hears from; alone, the node is this process.
+        let node = NodeSnapshot(
+            id: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
+            address: listeningAddress, connections: apps.reduce(0) { $0 + $1.connectionCount },
+            messagesIn: counters.messagesIn, messagesOut: counters.messagesOut, redisState: "off", lastHeartbeat: now)
         return EngineSnapshot(
-            takenAt: Date(), startedAt: startedAt, listeningAddress: listeningAddress,
-            tlsEnabled: configuration.tls != nil, apps: apps, counters: totals.counters,
+            takenAt: now, startedAt: startedAt, listeningAddress: listeningAddress,
+            tlsEnabled: configuration.tls != nil, apps: apps, counters: counters,
             residentMemoryBytes: ProcessStatistics.residentMemoryBytes(), fileLimit: fileLimit,
-            droppedEvents: events.droppedCount, nodes: 1)
+            droppedEvents: events.droppedCount, nodes: [node], broadcastLatency: totals.broadcastLatency.snapshot)
     }
 }
 

@@ -5,25 +5,35 @@ import Synchronization
 /// Writes one encoded message to many connections: the whole frame encoded once, the same buffer written to
 /// every subscriber below its WebSocket encoder, one task and one flush round per event loop.
 enum BroadcastWriter {
-    static func write(_ payload: ByteBuffer, to groups: [FanoutGroup]) {
+    /// With `latency`, the time from `startedAt` (`NIODeadline` nanoseconds) to the last loop's flush is recorded.
+    static func write(
+        _ payload: ByteBuffer, to groups: [FanoutGroup], latency: LatencyHistogram? = nil, startedAt: UInt64 = 0
+    ) {
         let total = groups.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
         if total == 1, let handle = groups.first(where: { $0.count == 1 })?.handles.first {
             handle.send(payload)
+            latency?.record(startedAt: startedAt, now: NIODeadline.now().uptimeNanoseconds)
             return
         }
         let encoded = encodeTextFrame(payload)
+        let completion = latency.map {
+            BroadcastCompletion(latency: $0, startedAt: startedAt, loops: groups.reduce(0) { $0 + ($1.count > 0 ? 1 : 0) })
+        }
         for group in groups where group.count > 0 {
             if group.loop.inEventLoop {
-                writeAll(encoded, payload, to: group)
+                writeAll(encoded, payload, to: group, completion: completion)
             } else {
-                group.loop.execute { writeAll(encoded, payload, to: group) }
+                group.loop.execute { writeAll(encoded, payload, to: group, completion: completion) }
             }
         }
     }
 
     /// Runs on `group.loop`.
-    private static func writeAll(_ encoded: ByteBuffer, _ payload: ByteBuffer, to group: FanoutGroup) {
+    private static func writeAll(
+        _ encoded: ByteBuffer, _ payload: ByteBuffer, to group: FanoutGroup, completion: BroadcastCompletion?
+    ) {
+        defer { completion?.loopFinished() }
         let wrapped = NIOAny(encoded)
         for index in 0..<group.count {
             group.handles[index].messagesOut.add(1, ordering: .relaxed)
