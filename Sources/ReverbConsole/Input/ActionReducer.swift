@@ -20,7 +20,7 @@ public struct ActionReducer: Sendable {
         switch action {
         case .toggleHelp:
             state.modal = .help(offset: 0)
-        case .requestQuit:
+        case .requestQuit, .interrupt:
             let question =
                 state.link.map { "Detach from \($0.server)? The server keeps running." }
                 ?? "Quit reverb-tui and stop the server?"

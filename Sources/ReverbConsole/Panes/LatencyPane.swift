@@ -49,7 +49,8 @@ public struct LatencyPane: Pane {
     }
 
     static func bound(_ micros: Int) -> String {
-        micros == Int.max ? ">" + Self.micros(LatencyHistogramSnapshot.upperBoundsMicroseconds.last ?? 0) : "≤" + Self.micros(micros)
+        micros == Int.max
+            ? ">" + Self.micros(LatencyHistogramSnapshot.upperBoundsMicroseconds.last ?? 0) : "≤" + Self.micros(micros)
     }
 
     static func micros(_ value: Int) -> String {

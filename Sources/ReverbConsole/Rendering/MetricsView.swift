@@ -21,4 +21,3 @@ public struct MetricsView: Pane {
         NodesPane().render(model, state, into: &grid, rect: nodes)
     }
 }
-

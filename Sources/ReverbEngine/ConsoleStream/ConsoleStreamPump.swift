@@ -53,7 +53,8 @@ struct ConsoleStreamPump: Sendable {
                 while start < events.count {
                     let end = min(events.count, start + Self.eventsPerFrame)
                     send(
-                        ConsoleStreamFrame(type: .events, events: Array(events[start..<end]), dropped: ring.droppedCount),
+                        ConsoleStreamFrame(
+                            type: .events, events: Array(events[start..<end]), dropped: ring.droppedCount),
                         encoder: encoder)
                     start = end
                 }

@@ -21,13 +21,15 @@ struct ConsoleStreamRoute: Sendable {
     func refusal(for request: HTTPRequest) -> HTTPResponse {
         guard engine.configuration.allowAttach else {
             return Self.error(
-                .notFound, "The console stream is off: start the server with --allow-attach (REVERB_ALLOW_ATTACH=true).")
+                .notFound, "The console stream is off: start the server with --allow-attach (REVERB_ALLOW_ATTACH=true)."
+            )
         }
         do {
             _ = try ConsoleStreamSignature.verify(query: request.query, directory: engine.directory, consume: false)
         } catch {
             engine.events.emit {
-                EngineEvent(kind: .error, appID: request.queryValue("app_id") ?? "", detail: "console attach refused: \(error)")
+                EngineEvent(
+                    kind: .error, appID: request.queryValue("app_id") ?? "", detail: "console attach refused: \(error)")
             }
             return Self.error(.unauthorized, "Console stream refused: \(error.description).")
         }

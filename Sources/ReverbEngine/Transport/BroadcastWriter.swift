@@ -17,9 +17,8 @@ enum BroadcastWriter {
             return
         }
         let encoded = encodeTextFrame(payload)
-        let completion = latency.map {
-            BroadcastCompletion(latency: $0, startedAt: startedAt, loops: groups.reduce(0) { $0 + ($1.count > 0 ? 1 : 0) })
-        }
+        let loops = groups.reduce(0) { $0 + ($1.count > 0 ? 1 : 0) }
+        let completion = latency.map { BroadcastCompletion(latency: $0, startedAt: startedAt, loops: loops) }
         for group in groups where group.count > 0 {
             if group.loop.inEventLoop {
                 writeAll(encoded, payload, to: group, completion: completion)

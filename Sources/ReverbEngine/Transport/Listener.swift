@@ -40,7 +40,8 @@ enum Listener {
             },
             upgradePipelineHandler: { channel, head in
                 if head.uri.hasPrefix(console.path), case let request = HTTPRequest(head: head, body: ByteBuffer()),
-                    console.matches(request), let app = request.queryValue("app_id").flatMap(engine.directory.app(id:)) {
+                    console.matches(request), let app = request.queryValue("app_id").flatMap(engine.directory.app(id:))
+                {
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(ConsoleStreamHandler(engine: engine, app: app))
                     }

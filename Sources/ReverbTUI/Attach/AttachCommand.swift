@@ -47,7 +47,8 @@ struct AttachCommand: AsyncParsableCommand {
         let session = AttachSession(
             connector: ConsoleStreamConnector(
                 target: target, appID: credentials.appID, secret: credentials.secret,
-                trustedCertificates: trustedCertificates, insecure: insecure, group: MultiThreadedEventLoopGroup.singleton
+                trustedCertificates: trustedCertificates, insecure: insecure,
+                group: MultiThreadedEventLoopGroup.singleton
             ))
         do {
             try await session.connect()

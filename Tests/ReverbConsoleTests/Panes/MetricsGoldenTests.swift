@@ -26,7 +26,8 @@ import Testing
         var snapshot = Fixtures.snapshot
         if let nodes { snapshot.nodes = nodes }
         return ConsoleModel(
-            snapshot: snapshot, state: state, rates: Rates(nodeMessagesIn: ["web-1": 50], nodeMessagesOut: ["web-1": 90]),
+            snapshot: snapshot, state: state,
+            rates: Rates(nodeMessagesIn: ["web-1": 50], nodeMessagesOut: ["web-1": 90]),
             metrics: metrics)
     }
 
@@ -63,7 +64,8 @@ import Testing
     @Test func latencyPaneWithoutBroadcasts() {
         var grid = CellGrid(width: 44, height: 5)
         let state = Fixtures.state(width: 44, height: 5)
-        LatencyPane().render(ConsoleModel(snapshot: Fixtures.snapshot, state: state), state, into: &grid, rect: grid.bounds)
+        LatencyPane().render(
+            ConsoleModel(snapshot: Fixtures.snapshot, state: state), state, into: &grid, rect: grid.bounds)
         dump(grid)
         expectLines(grid, [])
     }

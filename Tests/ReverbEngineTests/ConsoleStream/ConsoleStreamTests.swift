@@ -113,7 +113,8 @@ struct ConsoleStreamTests {
 
         let pusher = try await WebSocketClient.connect(port: running.port, path: "/ws/app/\(Fixtures.main.key)")
         let established = try #require(await pusher.receiveText())
-        let socketID = try #require(try JSONMessage(try #require(JSONMessage(established).string("data"))).string("socket_id"))
+        let socketID = try #require(
+            try JSONMessage(try #require(JSONMessage(established).string("data"))).string("socket_id"))
         let other = try await WebSocketClient.connect(port: running.port, path: "/ws/app/\(Fixtures.open.key)")
         _ = await other.receiveText()
 
