@@ -72,12 +72,18 @@ import Testing
         var state = Fixtures.state(width: 120, height: 40)
         let reducer = ActionReducer()
         _ = reducer.reduce(.requestQuit, state: &state, model: Fixtures.model(state))
-        guard case .confirm(let local) = state.modal else { return Issue.record("no confirmation") }
+        guard case .confirm(let local) = state.modal else {
+            Issue.record("no confirmation")
+            return
+        }
         #expect(local.question == "Quit reverb-tui and stop the server?")
         state.modal = nil
         state.link = ConsoleLink(server: "ws://10.0.0.5:8080", phase: .live)
         _ = reducer.reduce(.requestQuit, state: &state, model: Fixtures.model(state))
-        guard case .confirm(let attached) = state.modal else { return Issue.record("no confirmation") }
+        guard case .confirm(let attached) = state.modal else {
+            Issue.record("no confirmation")
+            return
+        }
         #expect(attached.question == "Detach from ws://10.0.0.5:8080? The server keeps running.")
     }
 }

@@ -113,21 +113,30 @@ struct ConsoleStreamTests {
 
         let pusher = try await WebSocketClient.connect(port: running.port, path: "/ws/app/\(Fixtures.main.key)")
         let established = try #require(await pusher.receiveText())
-        let socketID = try #require(
-            try JSONMessage(try #require(JSONMessage(established).string("data"))).string("socket_id"))
+        let data = try #require(try JSONMessage(established).string("data"))
+        let socketID = try #require(try JSONMessage(data).string("socket_id"))
         let other = try await WebSocketClient.connect(port: running.port, path: "/ws/app/\(Fixtures.open.key)")
         _ = await other.receiveText()
 
-        let snapshot = try await Self.next(console) { frame in
-            frame.snapshot?.apps.first?.connections.contains { $0.socketID == socketID } == true
+        // Read frames until the socket shows in a snapshot and its connection event has arrived.
+        var scopedSnapshot: EngineSnapshot?
+        var events: [EngineEvent] = []
+        _ = try await Self.next(console) { frame in
+            events += frame.events ?? []
+            if let snapshot = frame.snapshot,
+                snapshot.apps.first?.connections.contains(where: { $0.socketID == socketID }) == true
+            {
+                scopedSnapshot = snapshot
+            }
+            return scopedSnapshot != nil && events.contains { $0.kind == .connectionOpened && $0.socketID == socketID }
         }
-        #expect(snapshot.snapshot?.apps.map(\.id) == [Fixtures.main.id])
-        #expect(snapshot.snapshot?.nodes.count == 1)
-        #expect(snapshot.snapshot?.nodes.first?.redisState == "off")
-        let events = try await Self.next(console) { frame in
-            frame.events?.contains { $0.kind == .connectionOpened && $0.socketID == socketID } == true
-        }
-        #expect(events.events?.allSatisfy { $0.appID == Fixtures.main.id } == true)
+        let snapshot = try #require(scopedSnapshot)
+        #expect(snapshot.apps.map(\.id) == [Fixtures.main.id])
+        #expect(snapshot.nodes.count == 1)
+        #expect(snapshot.nodes.first?.redisState == "off")
+        // A node is the whole process: both apps' sockets count.
+        #expect(snapshot.nodes.first?.connections == 2)
+        #expect(events.allSatisfy { $0.appID == Fixtures.main.id })
         await pusher.close()
         await other.close()
         await console.close()
