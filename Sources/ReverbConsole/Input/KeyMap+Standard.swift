@@ -29,8 +29,7 @@ extension KeyMap {
         KeyBinding([.character("t")], .cycleTheme, "next theme", hint: "theme"),
         KeyBinding([.character("M")], .toggleMouse, "mouse on / off (off keeps terminal copy working)"),
         KeyBinding(
-            [.character("v")], .toggleMetrics, "metrics view: rates, latency, nodes (again: back to the panes)",
-            hint: "metrics"),
+            [.character("v")], .toggleMetrics, "metrics view: rates, latency, nodes (again: back to the panes)"),
         // Connections
         KeyBinding(
             [.character("K")], .kick, "kick the selected connection (close code, confirm)", scope: .pane(.connections),

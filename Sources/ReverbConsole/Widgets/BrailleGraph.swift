@@ -1,6 +1,6 @@
 /// A filled area graph in braille (btop style): each cell holds two samples side by side and four levels
 /// top to bottom, so a graph `height` rows tall resolves `4 × height` levels. The newest sample is at the right
-/// edge; values are scaled to `peak` (the largest value when not given). Colour by height: `rate_start/mid/end`.
+/// edge; values are scaled to `peak` (the largest value when not given). Colour by height: `rate_start/mid/end` for the bottom, middle and top third of the rows.
 public struct BrailleGraph {
     /// Dot bits of a braille cell's left and right columns, bottom dot first.
     private static let leftDots: [UInt32] = [0x40, 0x04, 0x02, 0x01]
@@ -32,7 +32,9 @@ public struct BrailleGraph {
         }
         for row in 0..<rect.height {
             let floor = (rect.height - 1 - row) * 4
-            let role: Role = row * 3 < rect.height ? .rateHigh : row * 3 < rect.height * 2 ? .rateMid : .rateLow
+            let fromBottom = rect.height - 1 - row
+            let role: Role =
+                fromBottom * 3 < rect.height ? .rateLow : fromBottom * 3 < rect.height * 2 ? .rateMid : .rateHigh
             for column in 0..<rect.width {
                 var bits: UInt32 = 0
                 let left = min(4, max(0, heights[column * 2] - floor))
