@@ -244,3 +244,35 @@ def test_stream_protocol_from_the_documentation(server):
         assert refused.value.response.status_code == 401
 
     asyncio.run(scenario())
+
+
+def test_attach_over_tls_trusts_the_given_certificate_only(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True)
+    secure = Headless(tmp_path, free_port())
+    config = json.loads(secure.config.read_text())
+    config["server"]["tls"] = {"cert": str(cert), "key": str(key)}
+    secure.config.write_text(json.dumps(config))
+    secure.start()
+    tmux = None
+    try:
+        # An unknown certificate is refused with one line; the server's own certificate, given, is trusted.
+        untrusted = subprocess.run(
+            [str(BINARY), "attach", f"wss://127.0.0.1:{secure.port}", "--app-id", APP["app_id"], "--secret",
+             APP["secret"]], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+        assert untrusted.returncode == 1
+        assert len(untrusted.stderr.strip().splitlines()) == 1, untrusted.stderr
+        command = " ".join(shlex.quote(part) for part in [
+            str(BINARY), "attach", f"wss://127.0.0.1:{secure.port}", "--app-id", APP["app_id"], "--secret",
+            APP["secret"], "--tls-ca", str(cert)])
+        tmux = Tmux(command, width=120, height=40, cwd=str(tmp_path))
+        tmux.until_text(f"attached wss://127.0.0.1:{secure.port}")
+        tmux.until_text("live")
+        tmux.until_text("tls on")
+    finally:
+        if tmux:
+            tmux.close()
+        secure.stop()

@@ -75,7 +75,11 @@ struct ConsoleStreamConnector: Sendable {
             return channel
         } catch {
             try? await channel.close()
-            throw (error as? AttachError) ?? .unreachable("lost \(target.display) during the handshake: \(error)")
+            if let failure = error as? AttachError, case .refused = failure { throw failure }
+            let reason = (error as? AttachError)?.description ?? Self.describe(error)
+            // A plain ws:// handshake to a TLS port is reset by the server: say what probably happened.
+            let hint = target.tls || !reason.contains("reset") ? "" : " (a server with TLS needs wss://)"
+            throw .unreachable("lost \(target.display) during the handshake: \(reason)\(hint)")
         }
     }
 
@@ -89,6 +93,13 @@ struct ConsoleStreamConnector: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
+        if error is NIOSSLError {
+            let text = String(describing: error)
+            if text.contains("CERTIFICATE_VERIFY_FAILED") {
+                return "the server's TLS certificate is not trusted (pass --tls-ca FILE, or --insecure)"
+            }
+            return "TLS handshake failed: \(text)"
+        }
         if let error = error as? IOError { return error.description }
         if let error = error as? NIOConnectionError, let first = error.connectionErrors.first {
             return describe(first.error)
