@@ -204,4 +204,30 @@ struct ConsoleStreamTests {
         #expect(after.counts.count == LatencyHistogramSnapshot.bucketCount)
         for client in clients { await client.close() }
     }
+
+    @Test(
+        "rows the console cannot take in time are dropped from its ring, counted and reported, never delaying delivery")
+    func dropsAreCountedAndSent() async throws {
+        let running = try await Running.start()
+        defer { Task { await running.server.stop() } }
+        let console = try await running.attach()
+        _ = try await Self.next(console) { $0.type == .hello }
+        // A console that stops reading: its socket backs up (about 24 MB of rows), then more rows than the
+        // 10,000-row ring arrive while it cannot be written to.
+        try await console.stopReading()
+        let large = String(repeating: "x", count: 8_000)
+        for index in 0..<3_000 {
+            try running.server.publish(
+                PublishRequest(appID: Fixtures.main.id, channels: ["nobody"], event: "big", data: "\(index)\(large)"))
+        }
+        for index in 0..<11_000 {
+            try running.server.publish(
+                PublishRequest(appID: Fixtures.main.id, channels: ["nobody"], event: "e", data: "\(index)"))
+        }
+        try await console.channel.setOption(.autoRead, value: true).get()
+        let reported = try await Self.next(console, timeout: .seconds(20)) { ($0.dropped ?? 0) > 0 }
+        #expect((reported.dropped ?? 0) > 0)
+        #expect(running.server.snapshot(includingConnections: false).droppedEvents >= reported.dropped ?? 0)
+        await console.close()
+    }
 }
