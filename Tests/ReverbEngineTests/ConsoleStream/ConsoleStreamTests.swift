@@ -206,7 +206,7 @@ struct ConsoleStreamTests {
     }
 
     @Test(
-        "rows the console cannot take in time are dropped from its ring, counted and reported, never delaying delivery")
+        "rows a console that stops reading cannot take are dropped from its own ring, counted and reported")
     func dropsAreCountedAndSent() async throws {
         let running = try await Running.start()
         defer { Task { await running.server.stop() } }
