@@ -26,10 +26,6 @@ final class ConsoleStreamHandler: ChannelInboundHandler {
         engine.events.add(ring)
         let pump = ConsoleStreamPump(engine: engine, app: app, ring: ring, channel: context.channel)
         self.pump = Task { await pump.run() }
-        engine.events.emit {
-            EngineEvent(
-                kind: .connectionOpened, appID: app.id, detail: "console attached from \(Self.peer(context.channel))")
-        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -139,9 +135,5 @@ final class ConsoleStreamHandler: ChannelInboundHandler {
                 return ConsoleStreamResult(id: command.id, ok: false, error: String(describing: error))
             }
         }
-    }
-
-    static func peer(_ channel: any Channel) -> String {
-        channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
     }
 }
