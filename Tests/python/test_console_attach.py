@@ -276,3 +276,21 @@ def test_attach_over_tls_trusts_the_given_certificate_only(tmp_path):
         if tmux:
             tmux.close()
         secure.stop()
+
+
+def test_without_url_or_credentials_the_local_configuration_is_attached(server, tmp_path):
+    # The server's own config file names the port and the app; its secret is found there. Past the handshake
+    # attach needs a terminal, which this pipe is not: that refusal (status 2) comes only after a good signature.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVERB_")}
+    result = subprocess.run(
+        [str(BINARY), "attach", "--config", str(server.config)], capture_output=True, text=True, timeout=30,
+        cwd=str(tmp_path), env=env, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2, result.stderr
+    assert "needs a terminal" in result.stderr
+    # The same with the app id and secret from the environment, as the server reads them.
+    env.update(REVERB_APP_ID=APP["app_id"], REVERB_APP_KEY=APP["key"], REVERB_APP_SECRET="wrong-secret")
+    wrong = subprocess.run(
+        [str(BINARY), "attach", f"127.0.0.1:{server.port}"], capture_output=True, text=True, timeout=30,
+        cwd=str(tmp_path), env=env, stdin=subprocess.DEVNULL)
+    assert wrong.returncode == 1
+    assert "wrong secret for app 123456" in wrong.stderr

@@ -2,6 +2,9 @@ import Synchronization
 import Foundation
 
 extension Engine {
+    /// `host:pid`, looked up once: resolving the host name can take a DNS round trip.
+    static let nodeID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+
     /// Copies a summary of every app under each app's lock in turn (never two locks at once), and sorts the
     /// rows after letting go.
     /// Without connection rows (`includingConnections: false`) a snapshot costs little however many sockets are
@@ -16,7 +19,7 @@ extension Engine {
         let counters = totals.counters
         // Scaling replaces this with every node it hears from; alone, the node is this process.
         let node = NodeSnapshot(
-            id: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)",
+            id: Self.nodeID,
             address: listeningAddress, connections: apps.reduce(0) { $0 + $1.connectionCount },
             messagesIn: counters.messagesIn, messagesOut: counters.messagesOut, redisState: "off", lastHeartbeat: now)
         return EngineSnapshot(
