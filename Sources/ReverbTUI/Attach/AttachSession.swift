@@ -11,6 +11,9 @@ import Synchronization
 final class AttachSession: ConsoleEngine, ConsoleEventSource, Sendable {
     /// How long the console thread waits for a command's result before reporting it lost.
     static let commandTimeout: Duration = .seconds(5)
+    /// The server sends a snapshot four times a second; this long without any frame means the network dropped
+    /// without closing the socket, and the link is closed and tried again.
+    static let silenceLimit: Duration = .seconds(5)
 
     private struct State {
         var snapshot = EngineSnapshot()
@@ -19,6 +22,7 @@ final class AttachSession: ConsoleEngine, ConsoleEventSource, Sendable {
         var channel: (any Channel)?
         var nextCommandID = 0
         var waiting: [Int: ResultSlot] = [:]
+        var lastFrameAt = ContinuousClock.now
     }
 
     let connector: ConsoleStreamConnector
@@ -39,16 +43,20 @@ final class AttachSession: ConsoleEngine, ConsoleEventSource, Sendable {
         state.withLock { state in
             state.channel = channel
             state.phase = .live
+            state.lastFrameAt = .now
         }
     }
 
-    /// Reconnects for as long as the task runs: after a lost socket, tries again with a growing pause (0.5 s up to
-    /// 5 s), so a restarted server or a network that comes back is picked up by itself.
+    /// Reconnects for as long as the task runs: after a lost socket (closed, or silent for `silenceLimit`), tries
+    /// again with a growing pause (0.5 s up to 5 s), so a restarted server or a network that comes back is picked
+    /// up by itself.
     func maintain() async {
         while !Task.isCancelled {
             let channel = state.withLock { $0.channel }
             if let channel {
-                try? await channel.closeFuture.get()
+                try? await Task.sleep(for: .seconds(1))
+                let silent = state.withLock { ContinuousClock.now - $0.lastFrameAt > Self.silenceLimit }
+                if silent, channel.isActive { try? await channel.close() }
                 continue
             }
             var attempt = 0
@@ -83,6 +91,7 @@ final class AttachSession: ConsoleEngine, ConsoleEventSource, Sendable {
     }
 
     private func received(_ frame: ConsoleStreamFrame) {
+        state.withLock { $0.lastFrameAt = .now }
         switch frame.type {
         case .hello:
             break
