@@ -294,3 +294,74 @@ def test_without_url_or_credentials_the_local_configuration_is_attached(server, 
         cwd=str(tmp_path), env=env, stdin=subprocess.DEVNULL)
     assert wrong.returncode == 1
     assert "wrong secret for app 123456" in wrong.stderr
+
+
+class FreezableProxy:
+    """A TCP relay on loopback that can go silent without closing anything, like a network that dropped."""
+
+    def __init__(self, target_port):
+        import threading
+        self.target_port = target_port
+        self.frozen = threading.Event()
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        self.sockets = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self.sockets += [client, upstream]
+            # Connections opened while frozen stay silent too; later ones relay again.
+            frozen_at_start = self.frozen.is_set()
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._relay, args=(source, sink, frozen_at_start), daemon=True).start()
+
+    def _relay(self, source, sink, frozen_at_start):
+        while True:
+            try:
+                data = source.recv(65536)
+            except OSError:
+                return
+            if not data:
+                return
+            if frozen_at_start or self.frozen.is_set():
+                continue  # swallowed: no error, no close, just silence
+            try:
+                sink.sendall(data)
+            except OSError:
+                return
+
+    def close(self):
+        self.listener.close()
+        for sock in self.sockets:
+            sock.close()
+
+
+def test_attached_console_notices_a_silent_network_and_reconnects(server, tmp_path):
+    proxy = FreezableProxy(server.port)
+    command = " ".join(shlex.quote(part) for part in [
+        str(BINARY), "attach", f"ws://127.0.0.1:{proxy.port}", "--app-id", APP["app_id"], "--secret", APP["secret"]])
+    tmux = Tmux(command, width=120, height=40, cwd=str(tmp_path))
+    try:
+        tmux.until(lambda lines: "live" in lines[0])
+        proxy.frozen.set()
+        tmux.until(lambda lines: "reconnecting" in lines[0], timeout=20)
+        proxy.frozen.clear()
+        tmux.until(lambda lines: "live" in lines[0] and "reconnecting" not in lines[0], timeout=30)
+        client = Client(server.port)
+        try:
+            tmux.until_text(client.socket_id)
+        finally:
+            client.close()
+    finally:
+        tmux.close()
+        proxy.close()
