@@ -15,6 +15,10 @@ enum Banner {
             write("  App \(app.id)  key \(app.key)  secret \(app.secret)\(note)")
         }
         write("  TLS \(configuration.tls != nil ? "on" : "off")  ·  open-file limit \(server.openFileLimit)")
+        if configuration.allowAttach {
+            let scheme = configuration.tls != nil ? "wss" : "ws"
+            write("  Console stream on (--allow-attach): reverb-tui attach \(scheme)://\(server.listeningAddress)")
+        }
         if !loaded.filesRead.isEmpty { write("  Configuration read from \(loaded.filesRead.joined(separator: ", "))") }
         write("")
     }
