@@ -66,6 +66,12 @@ let package = Package(
                 "ReverbConsole",
                 "CNcursesShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The attach client: a WebSocket (optionally TLS) to a server's console stream.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

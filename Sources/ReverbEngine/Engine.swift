@@ -277,6 +277,7 @@ final class Engine: Sendable {
     ) -> Int {
         let app = registry.app
         let now = Date()
+        let started = NIODeadline.now().uptimeNanoseconds
         if channel.hasPrefix(UserChannel.prefix) {
             return deliverToUser(payload, event: event, channel: channel, in: registry, excluding: socketID, kind: kind)
         }
@@ -284,7 +285,7 @@ final class Engine: Sendable {
             state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
             return state.recipients(of: channel, excluding: socketID)
         }
-        BroadcastWriter.write(payload, to: groups)
+        BroadcastWriter.write(payload, to: groups, latency: totals.broadcastLatency, startedAt: started)
         let delivered = groups.reduce(0) { $0 + $1.count }
         totals.messagesOut.add(delivered, ordering: .relaxed)
         metrics.sent(appID: app.id, count: delivered)

@@ -25,6 +25,10 @@ enum Banner {
         } else {
             write("  Scaling off")
         }
+        if configuration.allowAttach {
+            let scheme = configuration.tls != nil ? "wss" : "ws"
+            write("  Console stream on (--allow-attach): reverb-tui attach \(scheme)://\(server.listeningAddress)")
+        }
         if !loaded.filesRead.isEmpty { write("  Configuration read from \(loaded.filesRead.joined(separator: ", "))") }
         write("")
     }

@@ -6,6 +6,8 @@ struct ReverbTUICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reverb-tui",
         abstract: "A Laravel Reverb compatible WebSocket server with a live console.",
-        subcommands: [StartCommand.self, RestartCommand.self, DoctorCommand.self, InstallCommand.self],
+        subcommands: [
+            StartCommand.self, AttachCommand.self, RestartCommand.self, DoctorCommand.self, InstallCommand.self,
+        ],
         defaultSubcommand: StartCommand.self)
 }

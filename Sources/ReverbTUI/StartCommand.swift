@@ -40,6 +40,8 @@ struct StartCommand: AsyncParsableCommand {
     var metricsPort: String?
     @Option(name: .customLong("log-format"), help: "Headless output: text (default) or json, one object per line.")
     var logFormat: LogFormat = .text
+    @Flag(help: "Serve the console stream at {path}/console for `reverb-tui attach` (REVERB_ALLOW_ATTACH).")
+    var allowAttach = false
 
     func run() async throws {
         var flags = ConfigurationLoader.Flags()
@@ -48,6 +50,7 @@ struct StartCommand: AsyncParsableCommand {
         flags.path = path
         flags.hostname = hostname
         flags.debug = debug
+        flags.allowAttach = allowAttach
         flags.configFile = configFile
         flags.envFile = envFile
         flags.tlsCertificate = tlsCertificate

@@ -8,28 +8,29 @@ public struct CommandRunner: Sendable {
 
     /// Runs one command and returns the message to flash.
     public func run(_ command: EngineCommand) -> Flash {
-        switch command {
-        case .kick(let appID, let socketID, let code):
-            if engine.closeConnection(appID: appID, socketID: socketID, code: code) {
-                return Flash("kicked \(socketID) with \(code)", kind: .success)
-            }
+        Self.flash(for: command, outcome: engine.execute(command))
+    }
+
+    /// The flash line for a command's outcome, the same in process and attached.
+    public static func flash(for command: EngineCommand, outcome: CommandOutcome) -> Flash {
+        switch (command, outcome) {
+        case (_, .failed(let message)):
+            return Flash(message, kind: .failure)
+        case (.kick(let appID, let socketID, let code), .kicked(let closed)):
+            if closed { return Flash("kicked \(socketID) with \(code)", kind: .success) }
             return Flash("no connection \(socketID) in app \(appID)", kind: .failure)
-        case .terminateUser(let appID, let userID):
-            let closed = engine.terminateUser(appID: appID, userID: userID)
+        case (.terminateUser(_, let userID), .terminated(let closed)):
             return Flash(
                 "terminated \(closed) \(closed == 1 ? "connection" : "connections") of user \(userID)",
                 kind: closed > 0 ? .success : .failure
             )
-        case .publish(let appID, let channel, let event, let data):
-            do {
-                let delivered = try engine.publish(appID: appID, channel: channel, event: event, data: data)
-                return Flash(
-                    "\(event) on \(channel): delivered to \(delivered) \(delivered == 1 ? "connection" : "connections")",
-                    kind: .success
-                )
-            } catch {
-                return Flash("inject failed: \(String(describing: error))", kind: .failure)
-            }
+        case (.publish(_, let channel, let event, _), .delivered(let delivered)):
+            return Flash(
+                "\(event) on \(channel): delivered to \(delivered) \(delivered == 1 ? "connection" : "connections")",
+                kind: .success
+            )
+        default:
+            return Flash("unexpected result \(outcome) for \(command)", kind: .failure)
         }
     }
 }

@@ -22,6 +22,7 @@ public enum Action: Hashable, Sendable {
     case export
     case cycleTheme
     case toggleMouse
+    case toggleMetrics
     /// Yes / submit in a dialog.
     case confirm
     /// No / close in a dialog.

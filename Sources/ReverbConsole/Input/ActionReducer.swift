@@ -20,8 +20,11 @@ public struct ActionReducer: Sendable {
         switch action {
         case .toggleHelp:
             state.modal = .help(offset: 0)
-        case .requestQuit:
-            state.modal = .confirm(Confirmation(question: "Quit reverb-tui and stop the server?", outcome: .quit))
+        case .requestQuit, .interrupt:
+            let question =
+                state.link.map { "Detach from \($0.server)? The server keeps running." }
+                ?? "Quit reverb-tui and stop the server?"
+            state.modal = .confirm(Confirmation(question: question, outcome: .quit))
         case .focusNext:
             state.focus = state.focus.next
         case .focusPrevious:
@@ -75,6 +78,8 @@ public struct ActionReducer: Sendable {
             inject(state: &state, model: model)
         case .export:
             return .exportStream
+        case .toggleMetrics:
+            state.showsMetrics.toggle()
         case .cycleTheme:
             guard !state.themeNames.isEmpty else { return .none }
             let index = state.themeNames.firstIndex(of: state.themeName) ?? -1

@@ -28,6 +28,8 @@ extension KeyMap {
         KeyBinding([.control("s")], .export, "export the stream to a JSON Lines file", hint: "export"),
         KeyBinding([.character("t")], .cycleTheme, "next theme", hint: "theme"),
         KeyBinding([.character("M")], .toggleMouse, "mouse on / off (off keeps terminal copy working)"),
+        KeyBinding(
+            [.character("v")], .toggleMetrics, "metrics view: rates, latency, nodes (again: back to the panes)"),
         // Connections
         KeyBinding(
             [.character("K")], .kick, "kick the selected connection (close code, confirm)", scope: .pane(.connections),

@@ -19,7 +19,9 @@ public struct HeaderBar: Pane {
             Meter("dropped", String(state.droppedRows), role: state.droppedRows > 0 ? .warn : .meterValue),
         ]
         if rect.height == 1 {
-            Self.drawMeters(traffic, into: &grid, x: rect.x, y: rect.y, width: rect.width)
+            var meters = traffic
+            if let link = state.link, !link.isLive { meters.insert(Meter("", link.status, role: .warn), at: 0) }
+            Self.drawMeters(meters, into: &grid, x: rect.x, y: rect.y, width: rect.width)
             return
         }
         let scheme = snapshot.tlsEnabled ? "wss://" : "ws://"
@@ -37,7 +39,15 @@ public struct HeaderBar: Pane {
                     "scaling", "\(cluster.redisAddress) \(cluster.redisStatus)",
                     role: cluster.redisConnected ? .ok : .warn))
         }
-        if snapshot.nodes > 1 { server.append(Meter("nodes", String(snapshot.nodes))) }
+        if let link = state.link {
+            // Attached: the server as the user named it and the state of the link, before the server's own facts.
+            server.insert(Meter("attached", link.server), at: 1)
+            server.insert(Meter("", link.status, role: link.isLive ? .ok : .warn), at: 2)
+            if link.serverDropped + link.localDropped > 0 {
+                server.append(Meter("lost", "server \(link.serverDropped) local \(link.localDropped)", role: .warn))
+            }
+        }
+        if snapshot.nodes.count > 1 { server.append(Meter("nodes", String(snapshot.nodes.count))) }
         Self.drawMeters(server, into: &grid, x: rect.x, y: rect.y, width: rect.width)
         let used = Self.drawMeters(traffic, into: &grid, x: rect.x, y: rect.y + 1, width: rect.width)
         let sparkWidth = min(model.rateHistory.count, rect.width - used - 3, 30)

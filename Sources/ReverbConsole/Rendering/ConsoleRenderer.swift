@@ -13,6 +13,15 @@ public struct ConsoleRenderer {
         ]
     }
 
+    /// The area the panes share: everything between the header and the flash line.
+    static func body(of layout: ScreenLayout) -> Rect {
+        let shown = PaneID.allCases.map { layout.rect(of: $0) }.filter { !$0.isEmpty }
+        guard let minX = shown.map(\.x).min(), let minY = shown.map(\.y).min(), let maxX = shown.map(\.maxX).max(),
+            let maxY = shown.map(\.maxY).max()
+        else { return .zero }
+        return Rect(x: minX, y: minY, width: maxX - minX, height: maxY - minY)
+    }
+
     /// Renders into `grid` at its current size (which the caller has reset).
     public func render(_ model: ConsoleModel, _ state: ConsoleState, into grid: inout CellGrid) {
         let layout = ScreenLayout(width: grid.width, height: grid.height, focus: state.focus)
@@ -26,9 +35,13 @@ public struct ConsoleRenderer {
             break
         }
         HeaderBar().render(model, state, into: &grid, rect: layout.header)
-        for (id, pane) in panes {
-            let rect = layout.rect(of: id)
-            if !rect.isEmpty { pane.render(model, state, into: &grid, rect: rect) }
+        if state.showsMetrics {
+            MetricsView().render(model, state, into: &grid, rect: Self.body(of: layout))
+        } else {
+            for (id, pane) in panes {
+                let rect = layout.rect(of: id)
+                if !rect.isEmpty { pane.render(model, state, into: &grid, rect: rect) }
+            }
         }
         if case .filter(let field) = state.modal {
             FilterPrompt(field: field).draw(into: &grid, rect: layout.flash.isEmpty ? layout.hints : layout.flash)

@@ -7,6 +7,8 @@ public struct ConsoleModel: Sendable {
     public let snapshot: EngineSnapshot
     public let rates: Rates
     public let rateHistory: [Double]
+    /// Samples for the metrics view.
+    public let metrics: MetricsHistory
     /// Every app, by id.
     public let apps: [AppSnapshot]
     /// The app the apps pane selects; nil means all apps.
@@ -20,10 +22,14 @@ public struct ConsoleModel: Sendable {
     public let connections: [ConnectionSnapshot]
     public let selectedConnection: ConnectionSnapshot?
 
-    public init(snapshot: EngineSnapshot, state: ConsoleState, rates: Rates = .zero, rateHistory: [Double] = []) {
+    public init(
+        snapshot: EngineSnapshot, state: ConsoleState, rates: Rates = .zero, rateHistory: [Double] = [],
+        metrics: MetricsHistory = MetricsHistory()
+    ) {
         self.snapshot = snapshot
         self.rates = rates
         self.rateHistory = rateHistory
+        self.metrics = metrics
         let apps = snapshot.apps.sorted { $0.id < $1.id }
         self.apps = apps
         let appCursor = Self.clamp(state.cursor(.apps), count: apps.count + 1)

@@ -23,6 +23,10 @@ public struct ConsoleState: Sendable {
     public var isMouseEnabled = false
     public var terminalWidth = 0
     public var terminalHeight = 0
+    /// The metrics view (rates, latency, nodes) in place of the five panes.
+    public var showsMetrics = false
+    /// The link to the server when the console is attached over the network; nil in process.
+    public var link: ConsoleLink?
 
     public init(
         streamCapacity: Int = 5000, themeName: String = Theme.default.name, themeNames: [String] = [Theme.default.name]

@@ -29,6 +29,7 @@ struct APIRouter {
         let prefix = engine.configuration.routePrefix
         guard request.path.hasPrefix(prefix) else { return .text(.notFound, "Not found.") }
         let path = String(request.path.dropFirst(prefix.count))
+        if path == ConsoleStreamSignature.route { return ConsoleStreamRoute(engine: engine).refusal(for: request) }
         guard let (route, appID) = Self.match(path) else { return .text(.notFound, "Not found.") }
         guard request.method == route.method else {
             var response = HTTPResponse.text(.methodNotAllowed, "Method not allowed.")

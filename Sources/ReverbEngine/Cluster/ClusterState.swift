@@ -2,9 +2,9 @@ import Foundation
 
 /// The cluster as this node sees it, for the banner, the console header and a nodes pane: the Redis
 /// connection's state and every node's last heartbeat. Plain values.
-public struct ClusterState: Sendable, Hashable {
+public struct ClusterState: Sendable, Hashable, Codable {
     /// One node's last heartbeat.
-    public struct Node: Sendable, Hashable {
+    public struct Node: Sendable, Hashable, Codable {
         public var id: String
         /// `host:port/path` the node listens on.
         public var address: String

@@ -10,6 +10,7 @@ public enum ConfigurationLoader {
         public var path: String?
         public var hostname: String?
         public var debug = false
+        public var allowAttach = false
         public var configFile: String?
         public var envFile: String?
         public var tlsCertificate: String?
@@ -131,6 +132,7 @@ public enum ConfigurationLoader {
             ).optionalPort()
         }
         if flags.debug { configuration.debug = true }
+        if flags.allowAttach { configuration.allowAttach = true }
         if flags.tlsCertificate != nil || flags.tlsKey != nil {
             configuration.tls = ServerConfiguration.TLSFiles(
                 certificateChainPath: flags.tlsCertificate ?? configuration.tls?.certificateChainPath ?? "",

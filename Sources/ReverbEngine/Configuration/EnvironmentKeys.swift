@@ -73,6 +73,7 @@ enum EnvironmentKeys {
             "REVERB_API_TIMESTAMP_WINDOW",
             { v, c, _ throws(ConfigurationError) in c.apiTimestampWindow = try v.integer(minimum: 0) }
         ),
+        ("REVERB_ALLOW_ATTACH", { v, c, _ throws(ConfigurationError) in c.allowAttach = try v.boolean() }),
         ("REVERB_TLS_CERT", { v, c, _ in c.tls = tlsFiles(c.tls, certificate: v.text) }),
         ("REVERB_TLS_KEY", { v, c, _ in c.tls = tlsFiles(c.tls, key: v.text) }),
         ("REVERB_METRICS_PORT", { v, c, _ throws(ConfigurationError) in c.metricsPort = try v.optionalPort() }),

@@ -36,6 +36,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var debug: Bool
     /// Horizontal scaling over Redis; off unless `REVERB_SCALING_ENABLED`.
     public var scaling = ScalingConfiguration()
+    /// Whether `{prefix}/console` streams the console to `reverb-tui attach` (`--allow-attach`,
+    /// `REVERB_ALLOW_ATTACH`); off, the route answers 404. See docs/console.md.
+    public var allowAttach = false
     public var apps: [Application]
     /// Port of the Prometheus `GET /metrics` endpoint (`REVERB_METRICS_PORT`); nil turns metrics off.
     public var metricsPort: Int? = nil

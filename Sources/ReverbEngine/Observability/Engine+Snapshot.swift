@@ -2,6 +2,9 @@ import Synchronization
 import Foundation
 
 extension Engine {
+    /// `host:pid`, looked up once: resolving the host name can take a DNS round trip.
+    static let nodeID = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+
     /// Copies a summary of every app under each app's lock in turn (never two locks at once), and sorts the
     /// rows after letting go.
     /// Without connection rows (`includingConnections: false`) a snapshot costs little however many sockets are
@@ -12,12 +15,31 @@ extension Engine {
                 AppSnapshot(app: app, state: state, includingConnections: includingConnections)
             }.sortedForDisplay()
         }
+        let now = Date()
+        let counters = totals.counters
+        // Scaling replaces this with every node it hears from; alone, the node is this process.
+        let node = NodeSnapshot(
+            id: Self.nodeID,
+            address: listeningAddress, connections: apps.reduce(0) { $0 + $1.connectionCount },
+            messagesIn: counters.messagesIn, messagesOut: counters.messagesOut, redisState: "off", lastHeartbeat: now)
         return EngineSnapshot(
-            takenAt: Date(), startedAt: startedAt, listeningAddress: listeningAddress,
-            tlsEnabled: configuration.tls != nil, apps: apps, counters: totals.counters,
+            takenAt: now, startedAt: startedAt, listeningAddress: listeningAddress,
+            tlsEnabled: configuration.tls != nil, apps: apps, counters: counters,
             residentMemoryBytes: ProcessStatistics.residentMemoryBytes(), fileLimit: fileLimit,
-            droppedEvents: events.droppedCount, nodes: max(1, cluster?.clusterState.nodes.count ?? 1),
-            cluster: cluster?.clusterState)
+            droppedEvents: events.droppedCount, nodes: cluster.map { Self.nodes(of: $0.clusterState) } ?? [node],
+            broadcastLatency: totals.broadcastLatency.snapshot, cluster: cluster?.clusterState)
+    }
+}
+
+extension Engine {
+    /// The nodes pane's rows from the cluster's heartbeats; a node that heartbeats is connected to Redis.
+    static func nodes(of cluster: ClusterState) -> [NodeSnapshot] {
+        cluster.nodes.map { node in
+            NodeSnapshot(
+                id: node.id, address: node.address, connections: node.connections, messagesIn: node.messagesIn,
+                messagesOut: node.messagesOut, redisState: node.isThisNode ? cluster.redisStatus : "connected",
+                lastHeartbeat: node.heartbeatAt)
+        }
     }
 }
 

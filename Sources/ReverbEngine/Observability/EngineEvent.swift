@@ -1,9 +1,9 @@
 import Foundation
 
 /// One thing that happened inside the engine, as observers (the console, the `--debug` log) see it.
-public struct EngineEvent: Sendable, Hashable {
+public struct EngineEvent: Sendable, Hashable, Codable {
     /// What kind of thing happened.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable, Codable {
         case connectionOpened = "connection"
         case connectionClosed = "disconnection"
         case subscribed = "subscribed"

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A consistent copy of the engine's state at one moment, for the console to render. Plain values only.
-public struct EngineSnapshot: Sendable, Hashable {
+public struct EngineSnapshot: Sendable, Hashable, Codable {
     public var takenAt: Date
     public var startedAt: Date
     /// `host:port` the server listens on, with the path prefix when there is one.
@@ -15,15 +15,18 @@ public struct EngineSnapshot: Sendable, Hashable {
     public var fileLimit: Int
     /// Observer rows lost because an observer could not keep up.
     public var droppedEvents: Int
-    /// Server nodes known through scaling (1 when scaling is off).
-    public var nodes: Int
-    /// Scaling over Redis, when on: the Redis address (never the password), its state and the nodes.
+    /// The server nodes: this one alone when scaling is off, every node heard from when it is on.
+    public var nodes: [NodeSnapshot]
+    /// Cumulative per-broadcast latency counts; a window is the difference between two snapshots.
+    public var broadcastLatency: LatencyHistogramSnapshot
+    /// Scaling over Redis, when on: the Redis address (never the password) and its state.
     public var cluster: ClusterState?
 
     public init(
         takenAt: Date = Date(), startedAt: Date = Date(), listeningAddress: String = "", tlsEnabled: Bool = false,
         apps: [AppSnapshot] = [], counters: EngineCounters = EngineCounters(), residentMemoryBytes: Int = 0,
-        fileLimit: Int = 0, droppedEvents: Int = 0, nodes: Int = 1, cluster: ClusterState? = nil
+        fileLimit: Int = 0, droppedEvents: Int = 0, nodes: [NodeSnapshot] = [],
+        broadcastLatency: LatencyHistogramSnapshot = LatencyHistogramSnapshot(), cluster: ClusterState? = nil
     ) {
         self.cluster = cluster
         self.takenAt = takenAt
@@ -36,11 +39,12 @@ public struct EngineSnapshot: Sendable, Hashable {
         self.fileLimit = fileLimit
         self.droppedEvents = droppedEvents
         self.nodes = nodes
+        self.broadcastLatency = broadcastLatency
     }
 }
 
 /// Monotonic totals since start; rates are differences between two snapshots.
-public struct EngineCounters: Sendable, Hashable {
+public struct EngineCounters: Sendable, Hashable, Codable {
     public var messagesIn: Int
     public var messagesOut: Int
     public var apiRequests: Int
@@ -60,7 +64,7 @@ public struct EngineCounters: Sendable, Hashable {
 }
 
 /// One app: its identity, its open connections and its occupied channels.
-public struct AppSnapshot: Sendable, Hashable {
+public struct AppSnapshot: Sendable, Hashable, Codable {
     public var id: String
     public var key: String
     /// Open connections, whether or not `connections` lists them.
@@ -86,7 +90,7 @@ public struct AppSnapshot: Sendable, Hashable {
 }
 
 /// One occupied channel.
-public struct ChannelSnapshot: Sendable, Hashable {
+public struct ChannelSnapshot: Sendable, Hashable, Codable {
     public var name: String
     public var kind: ChannelKind
     public var subscriberCount: Int
@@ -114,7 +118,7 @@ public struct ChannelSnapshot: Sendable, Hashable {
 }
 
 /// One presence user on one channel.
-public struct MemberSnapshot: Sendable, Hashable {
+public struct MemberSnapshot: Sendable, Hashable, Codable {
     /// The user id as text (`42`, `"alice"` becomes `alice`).
     public var userID: String
     /// `user_info` as compact JSON text (`{"name":"Ann"}`), or `null` when absent.
@@ -130,7 +134,7 @@ public struct MemberSnapshot: Sendable, Hashable {
 }
 
 /// One open WebSocket connection.
-public struct ConnectionSnapshot: Sendable, Hashable {
+public struct ConnectionSnapshot: Sendable, Hashable, Codable {
     public var socketID: String
     public var appID: String
     public var origin: String?

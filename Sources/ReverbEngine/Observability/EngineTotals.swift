@@ -7,6 +7,8 @@ final class EngineTotals: Sendable {
     let apiRequests = Atomic<Int>(0)
     let connectionsOpened = Atomic<Int>(0)
     let connectionsClosed = Atomic<Int>(0)
+    /// Per-broadcast latency, start of delivery to the last socket write.
+    let broadcastLatency = LatencyHistogram()
 
     var counters: EngineCounters {
         EngineCounters(

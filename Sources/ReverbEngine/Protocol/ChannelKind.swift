@@ -1,7 +1,7 @@
 /// What a channel name means, decided by its prefix (Reverb's order; `private-encrypted-cache-` caches too).
-public struct ChannelKind: Sendable, Hashable {
+public struct ChannelKind: Sendable, Hashable, Codable {
     /// Who may subscribe and what the subscription carries.
-    public enum Access: String, Sendable, Hashable {
+    public enum Access: String, Sendable, Hashable, Codable {
         case `public`, `private`, presence
     }
 

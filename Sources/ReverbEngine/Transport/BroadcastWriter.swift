@@ -5,21 +5,29 @@ import Synchronization
 /// Writes one encoded message to many connections: the whole frame encoded once, the same buffer written to
 /// every subscriber below its WebSocket encoder, one task and one flush round per event loop.
 enum BroadcastWriter {
-    /// Writes `payload` to every socket of `groups`, one task per event loop.
+    /// Writes `payload` to every socket of `groups`, one task per event loop. With `latency`, the time from
+    /// `startedAt` (`NIODeadline` nanoseconds) to the last loop's flush is recorded.
     ///
     /// Always through the loop's task queue, even from that loop: a write made inline could overtake a broadcast
     /// another loop queued a moment earlier, and a socket must see messages in the order the engine sent them.
-    static func write(_ payload: ByteBuffer, to groups: [FanoutGroup]) {
+    static func write(
+        _ payload: ByteBuffer, to groups: [FanoutGroup], latency: LatencyHistogram? = nil, startedAt: UInt64 = 0
+    ) {
         let total = groups.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
         let encoded = encodeTextFrame(payload)
+        let loops = groups.reduce(0) { $0 + ($1.count > 0 ? 1 : 0) }
+        let completion = latency.map { BroadcastCompletion(latency: $0, startedAt: startedAt, loops: loops) }
         for group in groups where group.count > 0 {
-            group.loop.execute { writeAll(encoded, payload, to: group) }
+            group.loop.execute { writeAll(encoded, payload, to: group, completion: completion) }
         }
     }
 
     /// Runs on `group.loop`.
-    private static func writeAll(_ encoded: ByteBuffer, _ payload: ByteBuffer, to group: FanoutGroup) {
+    private static func writeAll(
+        _ encoded: ByteBuffer, _ payload: ByteBuffer, to group: FanoutGroup, completion: BroadcastCompletion?
+    ) {
+        defer { completion?.loopFinished() }
         let wrapped = NIOAny(encoded)
         for index in 0..<group.count {
             group.handles[index].messagesOut.add(1, ordering: .relaxed)

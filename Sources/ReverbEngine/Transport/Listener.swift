@@ -23,16 +23,31 @@ enum Listener {
             guard !key.isEmpty, !key.contains("/") else { return nil }
             return HTTPRequest.percentDecode(String(key), plusIsSpace: false)
         }
+        let console = ConsoleStreamRoute(engine: engine)
         let maxFrameSize = max(configuration.apps.map(\.maxMessageSize).max() ?? 0, 1 << 16)
 
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: maxFrameSize, automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
+                // Only a request for the console path is parsed further; socket upgrades pay one prefix check.
+                if head.uri.hasPrefix(console.path), case let request = HTTPRequest(head: head, body: ByteBuffer()),
+                    console.matches(request)
+                {
+                    let admitted = console.admit(request) != nil
+                    return channel.eventLoop.makeSucceededFuture(admitted ? ["X-Powered-By": "reverb-tui"] : nil)
+                }
                 guard socketKey(head.uri) != nil, HTTPRequestHandler.size(of: head) <= configuration.maxRequestSize
                 else { return channel.eventLoop.makeSucceededFuture(nil) }
                 return channel.eventLoop.makeSucceededFuture(["X-Powered-By": "reverb-tui"])
             },
             upgradePipelineHandler: { channel, head in
+                if head.uri.hasPrefix(console.path), case let request = HTTPRequest(head: head, body: ByteBuffer()),
+                    console.matches(request), let app = request.queryValue("app_id").flatMap(engine.directory.app(id:))
+                {
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ConsoleStreamHandler(engine: engine, app: app))
+                    }
+                }
                 let handler = WebSocketChannelHandler(
                     engine: engine, app: socketKey(head.uri).flatMap(engine.directory.app(key:)),
                     origin: head.headers.first(name: "Origin"))

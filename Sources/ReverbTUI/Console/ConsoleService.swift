@@ -9,11 +9,11 @@ import ServiceLifecycle
 /// in a `ServiceGroup` whose success termination shuts the server down.
 final class ConsoleService: Service {
     private let engine: any ConsoleEngine
-    private let events: EventRing
+    private let events: any ConsoleEventSource
     private let options: ConsoleOptions
     private let logger: Logger
 
-    init(engine: any ConsoleEngine, events: EventRing, options: ConsoleOptions, logger: Logger) {
+    init(engine: any ConsoleEngine, events: any ConsoleEventSource, options: ConsoleOptions, logger: Logger) {
         self.engine = engine
         self.events = events
         self.options = options

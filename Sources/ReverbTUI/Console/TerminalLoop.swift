@@ -24,7 +24,7 @@ final class TerminalLoop {
     private static let keysPerTick = 64
 
     private let engine: any ConsoleEngine
-    private let events: EventRing
+    private let events: any ConsoleEventSource
     private let options: ConsoleOptions
     private let logger: Logger
     private let library: ThemeLibrary
@@ -49,7 +49,7 @@ final class TerminalLoop {
     private var drawnAt: ContinuousClock.Instant?
     private var drawnSize: (width: Int, height: Int) = (0, 0)
 
-    init(engine: any ConsoleEngine, events: EventRing, options: ConsoleOptions, logger: Logger) {
+    init(engine: any ConsoleEngine, events: any ConsoleEventSource, options: ConsoleOptions, logger: Logger) {
         self.engine = engine
         self.events = events
         self.options = options
@@ -92,9 +92,11 @@ final class TerminalLoop {
             refreshSnapshot()
             state.ingest(events.drain())
             state.ringDropped = events.droppedCount
+            state.link = engine.link
             for key in keys where key != .resize {
                 let model = ConsoleModel(
-                    snapshot: snapshot, state: state, rates: rates.current, rateHistory: rates.history)
+                    snapshot: snapshot, state: state, rates: rates.current, rateHistory: rates.history,
+                    metrics: rates.metrics)
                 guard let action = keyMap.action(for: key, in: state) else { continue }
                 let effect = reducer.reduce(action, state: &state, model: model)
                 if !perform(effect, screen: screen) { return }
@@ -105,7 +107,9 @@ final class TerminalLoop {
             if keys.isEmpty, !resized, let drawnAt, now - drawnAt < Self.idleFrameInterval { continue }
             drawnAt = now
             drawnSize = (size.width, size.height)
-            let model = ConsoleModel(snapshot: snapshot, state: state, rates: rates.current, rateHistory: rates.history)
+            let model = ConsoleModel(
+                snapshot: snapshot, state: state, rates: rates.current, rateHistory: rates.history,
+                metrics: rates.metrics)
             grid.reset(width: size.width, height: size.height)
             renderer.render(model, state, into: &grid)
             screen.draw(grid)

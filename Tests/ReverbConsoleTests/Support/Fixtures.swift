@@ -46,7 +46,8 @@ enum Fixtures {
     static let snapshot = EngineSnapshot(
         takenAt: now, startedAt: ago(3723), listeningAddress: "127.0.0.1:8080", tlsEnabled: false,
         apps: [otherApp, mainApp], counters: EngineCounters(messagesIn: 100, messagesOut: 250, apiRequests: 10),
-        residentMemoryBytes: 24_536_678, fileLimit: 1024, droppedEvents: 0, nodes: 1
+        residentMemoryBytes: 24_536_678, fileLimit: 1024, droppedEvents: 0,
+        nodes: [NodeSnapshot(id: "web-1:4242", address: "127.0.0.1:8080", connections: 3, lastHeartbeat: now)]
     )
 
     static let rates = Rates(messagesIn: 12.5, messagesOut: 30, apiRequests: 2, appMessages: ["123456": 42.5])
