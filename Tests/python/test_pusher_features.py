@@ -349,6 +349,37 @@ def test_subscription_count_on_every_change(server, client):
     a.expect_silence(0.3)
 
 
+def raw_subscriber(server, app, channel):
+    """A plain-socket client (closed without a handshake) subscribed to ``channel``; waits for the success."""
+    r = h.RawFrameClient(server.host, server.port, f"/app/{app.key}")
+    r.read_frame()
+    r.send_text(compact({"event": "pusher:subscribe", "data": {"channel": channel}}))
+    while json.loads(r.read_frame()[1]).get("event") != "pusher_internal:subscription_succeeded":
+        pass
+    return r
+
+
+def test_subscription_count_above_100_at_most_every_5_seconds(server):
+    ch = unique("crowd-")
+    first = h.WSClient(server.ws_url(COUNTS.key))
+    others = []
+    try:
+        first.subscribe(ch)
+        others = [raw_subscriber(server, COUNTS, ch) for _ in range(99)]
+        counts = [count_of(first.recv_event("pusher_internal:subscription_count"), ch) for _ in range(100)]
+        assert counts == list(range(1, 101)), "every change up to 100 is sent at once"
+        sent_100 = time.monotonic()
+        others += [raw_subscriber(server, COUNTS, ch) for _ in range(2)]     # 101 and 102: held back
+        first.expect_silence(3.5)
+        assert count_of(first.recv_event("pusher_internal:subscription_count", timeout=3), ch) == 102
+        assert time.monotonic() - sent_100 >= 4.5, "the trailing update came before 5 s"
+        first.expect_silence(0.3)
+    finally:
+        first.close()
+        for r in others:
+            r.close()
+
+
 def test_subscription_count_is_off_by_default_and_never_on_presence(server, client):
     off = client(USERS)
     off.subscribe(unique("room-"))
@@ -408,8 +439,9 @@ def test_webhooks_signed_batched_filtered_and_smoothed(start_server, receiver):
         a.send_json({"event": "client-typing", "channel": private, "data": {"x": 1}})
         b.recv_event("client-typing")
         h.wait_until(lambda: len(r.events("/all")) >= 6, timeout=3)
-        first = r.requests[0]
+        first = next(q for q in r.requests if q["path"] == "/all")
         assert first["headers"]["X-Team"] == "reverb"
+        assert all("X-Team" not in q["headers"] for q in r.requests if q["path"] == "/private")
         assert first["headers"]["Content-Type"] == "application/json"
         body = validated(HOOKS, first)
         assert abs(body["time_ms"] - time.time() * 1000) < 5000
