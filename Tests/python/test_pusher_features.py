@@ -244,6 +244,17 @@ def test_terminate_user_connections_closes_signed_in_sockets(server, client):
     bystander.recv_event("pusher:pong")
 
 
+def test_terminate_on_the_app_route_closes_signed_in_sockets(server, client):
+    user = unique("u")
+    c = client()
+    sign_in(server, c, {"id": user})
+    r = h.signed_request(server, USERS, "POST", f"/apps/{USERS.app_id}/users/{user}/terminate_connections")
+    assert r.status_code == 200 and r.json() == {}
+    err = json.loads(json.loads(c.recv_event("pusher:error"))["data"])
+    assert err["code"] == 4009
+    assert c.expect_close().code == 4009
+
+
 def recording_pysher(app, server):
     """A pysher client that records every channel event at the connection level (a channel.bind() made
     after subscribe() can miss a fast reply)."""
