@@ -147,7 +147,7 @@ public final class ReverbServer: Service, Sendable {
         engine.closeConnection(appID: appID, socketID: socketID, code: code)
     }
 
-    /// Closes every connection of a presence user; returns how many.
+    /// Closes every connection of a user (signed in as it, or in a presence channel as it); returns how many.
     @discardableResult
     public func terminateUser(appID: String, userID: String) -> Int {
         engine.terminateUser(appID: appID, userID: userID)

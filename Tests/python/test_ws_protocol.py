@@ -161,7 +161,7 @@ def test_pusher_pong_gets_no_answer(ws):
     "{\"event\":",
     '{"event":123,"data":{}}',
     '{"data":{}}',
-    '{"event":"pusher:signin","data":{"auth":"x","user_data":"{}"}}',
+    '{"event":"pusher:signin","data":{"auth":"x"}}',
     '{"event":"pusher:unknown","data":{}}',
     '{"event":"pusher:subscribe","data":{"channel":null}}',
     '{"event":"pusher:subscribe","data":{"channel":["a","b"]}}',

@@ -7,7 +7,7 @@ public struct ConnectionsPane: Pane {
 
     static let columns = [
         TableColumn("Socket", width: 12, flex: 1),
-        TableColumn("User", width: 6, flex: 1, dropPriority: 4),
+        TableColumn("User", width: 6, flex: 1, dropPriority: 5),
         TableColumn("App", width: 6, dropPriority: 3),
         TableColumn("Origin", width: 8, flex: 1, dropPriority: 5),
         TableColumn("Channels", width: 8, flex: 2, dropPriority: 2),

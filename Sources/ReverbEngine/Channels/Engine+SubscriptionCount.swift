@@ -1,21 +1,25 @@
-import Synchronization
 import NIOCore
+import Synchronization
 
 /// `pusher_internal:subscription_count` for apps with `subscription_count` on (docs/users.md).
 extension Engine {
-    /// Called after every subscribe and unsubscribe on `channel`.
+    /// Called after every subscribe and unsubscribe on `channel`. Changes that race (two sockets joining at
+    /// once on two loops) may be coalesced into one update, but updates are queued under the app's lock, so
+    /// every subscriber sees them in order and the last count it sees is the current one.
     func subscriptionCountChanged(on channel: String, app: Application, loop: any EventLoop) {
         guard app.subscriptionCount, ChannelKind(channelName: channel).access != .presence else { return }
         let now = ContinuousClock.now
-        let (decision, groups) = registry(for: app).withState { state in
+        let (decision, delivered) = registry(for: app).withState { state in
             let count = state.channel(named: channel)?.subscribers.count ?? 0
             let decision = state.subscriptionCounts.changed(channel: channel, count: count, now: now)
-            guard case .send = decision else { return (decision, [FanoutGroup]()) }
-            return (decision, state.recipients(of: channel, excluding: nil))
+            guard case .send(let count) = decision else { return (decision, 0) }
+            return (
+                decision, queueSubscriptionCount(count, on: channel, to: state.recipients(of: channel, excluding: nil))
+            )
         }
         switch decision {
         case .send(let count):
-            broadcastSubscriptionCount(count, on: channel, app: app, to: groups)
+            reportSubscriptionCount(count, on: channel, app: app, delivered: delivered)
         case .flushAfter(let delay):
             let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
             loop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
@@ -29,27 +33,34 @@ extension Engine {
     /// The trailing update of a busy channel.
     private func flushSubscriptionCount(on channel: String, app: Application) {
         let now = ContinuousClock.now
-        let pending = registry(for: app).withState { state -> (Int, [FanoutGroup])? in
+        let sent = registry(for: app).withState { state -> (count: Int, delivered: Int)? in
             let count = state.channel(named: channel)?.subscribers.count ?? 0
             guard let send = state.subscriptionCounts.flush(channel: channel, count: count, now: now) else {
                 return nil
             }
-            return (send, state.recipients(of: channel, excluding: nil))
+            return (send, queueSubscriptionCount(send, on: channel, to: state.recipients(of: channel, excluding: nil)))
         }
-        if case let (count, groups)? = pending { broadcastSubscriptionCount(count, on: channel, app: app, to: groups) }
+        if let sent { reportSubscriptionCount(sent.count, on: channel, app: app, delivered: sent.delivered) }
     }
 
-    private func broadcastSubscriptionCount(
-        _ count: Int, on channel: String, app: Application, to groups: [FanoutGroup]
-    ) {
+    /// Queues the message on each subscriber's loop (never written inline), so the order of these calls is
+    /// the order every subscriber receives them. Cheap enough to run under the lock: one task per loop.
+    /// Returns how many sockets it goes to.
+    private func queueSubscriptionCount(_ count: Int, on channel: String, to groups: [FanoutGroup]) -> Int {
         let message = ServerMessage.subscriptionCount(channel: channel, count: count)
-        BroadcastWriter.write(message, to: groups)
-        let delivered = groups.reduce(0) { $0 + $1.count }
+        for group in groups where group.count > 0 {
+            group.loop.execute { BroadcastWriter.write(message, to: [group]) }
+        }
+        return groups.reduce(0) { $0 + $1.count }
+    }
+
+    private func reportSubscriptionCount(_ count: Int, on channel: String, app: Application, delivered: Int) {
         totals.messagesOut.add(delivered, ordering: .relaxed)
         events.emit {
             EngineEvent(
                 kind: .messageSent, appID: app.id, channel: channel, event: "pusher_internal:subscription_count",
-                payload: String(buffer: message), detail: "delivered to \(delivered)")
+                payload: String(buffer: ServerMessage.subscriptionCount(channel: channel, count: count)),
+                detail: "delivered to \(delivered)")
         }
         if !app.webhooks.isEmpty {
             webhooks.record(

@@ -6,11 +6,10 @@ enum ConfigurationFile {
         "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout",
         "write_buffer_limit", "api_timestamp_window", "tls", "options", "metrics_port", "metrics_host", "scaling",
     ]
-    static let appKeys =
-        [
-            "app_id", "key", "secret", "allowed_origins", "ping_interval", "activity_timeout", "max_message_size",
-            "max_connections", "accept_client_events_from", "rate_limiting", "options",
-        ] + pusherFeatureKeys
+    static let appKeys = [
+        "app_id", "key", "secret", "allowed_origins", "ping_interval", "activity_timeout", "max_message_size",
+        "max_connections", "accept_client_events_from", "rate_limiting", "options",
+    ]
 
     static func apply(contentsOf path: String, to configuration: inout ServerConfiguration) throws(ConfigurationError) {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -81,7 +80,7 @@ enum ConfigurationFile {
     private static func app(
         _ value: JSONValue, at path: String, reader: inout Reader
     ) throws(ConfigurationError) -> Application {
-        let members = try reader.object(value, at: path, allowed: appKeys)
+        let members = try reader.object(value, at: path, allowed: appKeys + pusherFeatureKeys)
         func required(_ key: String) throws(ConfigurationError) -> String {
             guard let value = members[key] else {
                 throw ConfigurationError(

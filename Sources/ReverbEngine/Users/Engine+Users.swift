@@ -17,8 +17,18 @@ extension Engine {
         } catch {
             return fail(handle, with: error)
         }
-        guard let outcome = registry(for: app).withState({ $0.signIn(handle, user: user) }) else { return }
-        if let replaced = outcome.replaced { announce(replaced, app: app, socketID: handle.socketID) }
+        // Watchlist events are queued under the lock, so racing sign-ins and sign-outs of one user reach
+        // every watcher in the order they happened; the signing socket's own arrive after its reply.
+        guard
+            let outcome = registry(for: app).withState({ state -> UserDirectory.SignIn? in
+                guard let outcome = state.signIn(handle, user: user) else { return nil }
+                if let replaced = outcome.replaced { Self.queueWatchlistEvents(for: replaced) }
+                Self.queueWatchlist([handle], name: "online", userIDs: outcome.onlineWatched)
+                Self.queueWatchlist(outcome.watchersToTell, name: "online", userIDs: [user.id])
+                return outcome
+            })
+        else { return }
+        if let replaced = outcome.replaced { report(replaced, app: app, socketID: handle.socketID) }
         reply(ServerMessage.signinSuccess(userData: userData), event: "pusher:signin_success", to: handle)
         events.emit {
             EngineEvent(
@@ -26,41 +36,57 @@ extension Engine {
                 detail: "signed in as \(user.id)" + (user.watchlist.isEmpty ? "" : ", watching \(user.watchlist.count)")
             )
         }
-        if !outcome.onlineWatched.isEmpty {
-            tellWatchers([handle], name: "online", userIDs: outcome.onlineWatched, app: app)
-        }
-        if !outcome.watchersToTell.isEmpty {
-            tellWatchers(outcome.watchersToTell, name: "online", userIDs: [user.id], app: app)
-        }
+        reportWatchlist([handle], name: "online", userIDs: outcome.onlineWatched, app: app)
+        reportWatchlist(outcome.watchersToTell, name: "online", userIDs: [user.id], app: app)
     }
 
     /// Forgets a closed socket's identity and tells watchers when its user went offline.
     func signOut(_ handle: ConnectionHandle) {
-        guard let outcome = registry(for: handle.app).withState({ $0.users.signOut(socketID: handle.socketID) })
+        guard
+            let outcome = registry(for: handle.app).withState({ state -> UserDirectory.SignOut? in
+                guard let outcome = state.users.signOut(socketID: handle.socketID) else { return nil }
+                Self.queueWatchlistEvents(for: outcome)
+                return outcome
+            })
         else { return }
-        announce(outcome, app: handle.app, socketID: handle.socketID)
+        report(outcome, app: handle.app, socketID: handle.socketID)
     }
 
-    private func announce(_ signOut: UserDirectory.SignOut, app: Application, socketID: String) {
+    private static func queueWatchlistEvents(for signOut: UserDirectory.SignOut) {
+        guard signOut.wentOffline else { return }
+        queueWatchlist(signOut.watchersToTell, name: "offline", userIDs: [signOut.userID])
+    }
+
+    private func report(_ signOut: UserDirectory.SignOut, app: Application, socketID: String) {
         events.emit {
             EngineEvent(
                 kind: .signin, appID: app.id, socketID: socketID,
                 detail: "signed out as \(signOut.userID)" + (signOut.wentOffline ? ", now offline" : ""))
         }
-        if signOut.wentOffline, !signOut.watchersToTell.isEmpty {
-            tellWatchers(signOut.watchersToTell, name: "offline", userIDs: [signOut.userID], app: app)
+        if signOut.wentOffline {
+            reportWatchlist(signOut.watchersToTell, name: "offline", userIDs: [signOut.userID], app: app)
         }
     }
 
-    /// Sends one `pusher_internal:watchlist_events` to each of `handles`.
-    private func tellWatchers(_ handles: [ConnectionHandle], name: String, userIDs: [String], app: Application) {
+    /// Queues one `pusher_internal:watchlist_events` for each of `handles` on its own loop (never inline), so
+    /// the order of these calls is the order each watcher receives them.
+    private static func queueWatchlist(_ handles: [ConnectionHandle], name: String, userIDs: [String]) {
+        guard !handles.isEmpty, !userIDs.isEmpty else { return }
         let message = ServerMessage.watchlistEvents(name: name, userIDs: userIDs)
-        BroadcastWriter.write(message, to: FanoutGroup.partition(handles))
+        for group in FanoutGroup.partition(handles) {
+            group.loop.execute { BroadcastWriter.write(message, to: [group]) }
+        }
+    }
+
+    /// Counts and shows what `queueWatchlist` sent.
+    private func reportWatchlist(_ handles: [ConnectionHandle], name: String, userIDs: [String], app: Application) {
+        guard !handles.isEmpty, !userIDs.isEmpty else { return }
         totals.messagesOut.add(handles.count, ordering: .relaxed)
         events.emit {
             EngineEvent(
                 kind: .watchlist, appID: app.id, socketID: handles.count == 1 ? handles[0].socketID : nil,
-                event: "pusher_internal:watchlist_events", payload: String(buffer: message),
+                event: "pusher_internal:watchlist_events",
+                payload: String(buffer: ServerMessage.watchlistEvents(name: name, userIDs: userIDs)),
                 detail: "\(name) \(userIDs.joined(separator: ",")) to \(handles.count) socket(s)")
         }
     }

@@ -83,8 +83,8 @@ import Testing
         state.focus = .stream
         var grid = CellGrid(width: 60, height: 1)
         HintBar(keyMap: .standard).render(state, into: &grid, rect: grid.bounds)
-        #expect(grid.lines() == [" csomaerxp types  ? help  q quit  tab focus  enter details"])
-        #expect(grid.roleCodes(row: 0).prefix(17) == ".KKKKKKKKK.ddddd.")
+        #expect(grid.lines() == [" csomaerxpuw types  ? help  q quit  tab focus  enter details"])
+        #expect(grid.roleCodes(row: 0).prefix(17) == ".KKKKKKKKKKK.dddd")
     }
 }
 

@@ -90,13 +90,16 @@ struct UserTests {
         #expect(throttle.changed(channel: "c", count: 1, now: t0) == .send(1))
         #expect(throttle.changed(channel: "c", count: 1, now: t0) == .none)
         #expect(throttle.changed(channel: "c", count: 100, now: t0) == .send(100))
-        #expect(throttle.changed(channel: "c", count: 101, now: t0 + .seconds(1)) == .send(101))
-        #expect(throttle.changed(channel: "c", count: 102, now: t0 + .seconds(2)) == .flushAfter(.seconds(4)))
-        #expect(throttle.changed(channel: "c", count: 103, now: t0 + .seconds(3)) == .none)
-        #expect(throttle.flush(channel: "c", count: 103, now: t0 + .seconds(6)) == 103)
-        #expect(throttle.changed(channel: "c", count: 104, now: t0 + .seconds(12)) == .send(104))
-        #expect(throttle.changed(channel: "c", count: 50, now: t0 + .seconds(13)) == .send(50))
-        #expect(throttle.changed(channel: "c", count: 0, now: t0 + .seconds(14)) == .none)
+        // Above 100, at most one update per 5 s; the changes in between become one trailing update.
+        #expect(throttle.changed(channel: "c", count: 101, now: t0 + .seconds(1)) == .flushAfter(.seconds(4)))
+        #expect(throttle.changed(channel: "c", count: 102, now: t0 + .seconds(2)) == .none)
+        #expect(throttle.flush(channel: "c", count: 102, now: t0 + .seconds(5)) == 102)
+        #expect(throttle.changed(channel: "c", count: 103, now: t0 + .seconds(6)) == .flushAfter(.seconds(4)))
+        #expect(throttle.changed(channel: "c", count: 102, now: t0 + .seconds(7)) == .none)
+        #expect(throttle.flush(channel: "c", count: 102, now: t0 + .seconds(10)) == nil, "back to what was sent")
+        #expect(throttle.changed(channel: "c", count: 104, now: t0 + .seconds(20)) == .send(104))
+        #expect(throttle.changed(channel: "c", count: 50, now: t0 + .seconds(21)) == .send(50))
+        #expect(throttle.changed(channel: "c", count: 0, now: t0 + .seconds(22)) == .none)
         #expect(throttle.flush(channel: "c", count: 0, now: t0 + .seconds(15)) == nil)
     }
 }
