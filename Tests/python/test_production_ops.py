@@ -93,7 +93,7 @@ def test_restart_reads_the_same_sources_as_start(servers, tmp_path):
     try:
         h.wait_until(lambda: f":{port}" in (tmp_path / "server.log").read_text(), timeout=20)
         client = h.WSClient(f"ws://127.0.0.1:{port}/app/{app['key']}")
-        wrong = p.run_tool(["restart", "--port", str(port + 1)], cwd=tmp_path, env=runtime)
+        wrong = p.run_tool(["restart"], cwd=tmp_path, env=runtime | {"REVERB_APP_KEY": "another-project"})
         assert "No server with this configuration" in wrong.stdout and proc.poll() is None
         result = p.run_tool(["restart"], cwd=tmp_path, env=runtime)
         assert result.returncode == 0 and "Stopped 1 of 1" in result.stdout, result.stdout + result.stderr
