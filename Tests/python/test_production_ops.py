@@ -307,6 +307,26 @@ def test_json_log_format_writes_one_object_per_line(servers):
     assert any("Stopped server on" in r["message"] for r in records)
 
 
+def test_json_log_format_with_debug_keeps_every_line_json(servers):
+    app_cfg = p.unique_app("jsondebug")
+    app = p.app_of(app_cfg)
+    server = h.ServerProcess(config_with(app_cfg), ["--log-format", "json"], debug=True)
+    try:
+        server.start()
+        c = h.WSClient(server.ws_url(app.key))
+        c.subscribe("news")
+        server.sdk(app).trigger("news", "Multi\nLine", {"text": "a\"b"})
+        c.recv_event("Multi\nLine")
+        c.close()
+        p.wait_for_log(server, "Connection Closed")
+    finally:
+        assert server.terminate() == 0
+    records = [json.loads(line) for line in server.log_text().splitlines() if line.strip()]
+    messages = [r["message"] for r in records]
+    assert any("Connection Established" in m for m in messages)
+    assert any("Broadcasting To" in m and "news" in m for m in messages)
+
+
 def test_text_log_format_stays_human_readable(servers):
     server = servers(config_with(p.unique_app("textlog")))
     bad = h.WSClient(server.ws_url("no-such-key"), expect_established=False)
