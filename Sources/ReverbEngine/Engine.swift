@@ -290,7 +290,7 @@ final class Engine: Sendable {
         totals.messagesOut.add(delivered, ordering: .relaxed)
         metrics.sent(appID: app.id, count: delivered)
         if let acceptedAt {
-            metrics.timeBroadcast(since: acceptedAt, loops: groups.compactMap { $0.count > 0 ? $0.loop : nil })
+            metrics.timeBroadcast(since: acceptedAt, groups: groups)
         }
         events.emit {
             EngineEvent(

@@ -61,3 +61,14 @@ def test_failed_tls_handshake_appears_in_the_console_stream(tls_console):
     os.kill(pid, signal.SIGHUP)
     assert p.peer_certificate(port, ca) == leaf.der
     assert not tmux.pane_dead()
+    # When the terminal itself goes away (its SIGHUP), the console stops instead of running on unseen.
+    tmux.close()
+    p.h.wait_until(lambda: not _running(pid), timeout=10, message="console still running after its terminal closed")
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -93,7 +93,7 @@ def test_restart_reads_the_same_sources_as_start(servers, tmp_path):
     try:
         h.wait_until(lambda: f":{port}" in (tmp_path / "server.log").read_text(), timeout=20)
         client = h.WSClient(f"ws://127.0.0.1:{port}/app/{app['key']}")
-        wrong = p.run_tool(["restart", "--port", str(port + 1)], cwd=tmp_path, env=runtime)
+        wrong = p.run_tool(["restart"], cwd=tmp_path, env=runtime | {"REVERB_APP_KEY": "another-project"})
         assert "No server with this configuration" in wrong.stdout and proc.poll() is None
         result = p.run_tool(["restart"], cwd=tmp_path, env=runtime)
         assert result.returncode == 0 and "Stopped 1 of 1" in result.stdout, result.stdout + result.stderr
@@ -213,6 +213,11 @@ def test_gauges_stay_exact_through_churn(servers):
     aid = app.app_id
     url = server.ws_url(app.key)
     rng = random.Random(7)
+    # About 1,200 sockets stay open at once on the test's side: lift a 1,024 soft limit.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 4096 if hard == resource.RLIM_INFINITY else min(4096, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
     async def one(i: int, keep: list):
         import websockets
@@ -305,6 +310,26 @@ def test_json_log_format_writes_one_object_per_line(servers):
     assert message[0]["channel"] == "private-x" and message[0]["code"] == 4009
     assert any("Starting server on" in r["message"] for r in records)
     assert any("Stopped server on" in r["message"] for r in records)
+
+
+def test_json_log_format_with_debug_keeps_every_line_json(servers):
+    app_cfg = p.unique_app("jsondebug")
+    app = p.app_of(app_cfg)
+    server = h.ServerProcess(config_with(app_cfg), ["--log-format", "json"], debug=True)
+    try:
+        server.start()
+        c = h.WSClient(server.ws_url(app.key))
+        c.subscribe("news")
+        server.sdk(app).trigger("news", "Multi\nLine", {"text": "a\"b"})
+        c.recv_event("Multi\nLine")
+        c.close()
+        p.wait_for_log(server, "Connection Closed")
+    finally:
+        assert server.terminate() == 0
+    records = [json.loads(line) for line in server.log_text().splitlines() if line.strip()]
+    messages = [r["message"] for r in records]
+    assert any("Connection Established" in m for m in messages)
+    assert any("Broadcasting To" in m and "news" in m for m in messages)
 
 
 def test_text_log_format_stays_human_readable(servers):

@@ -28,6 +28,8 @@ final class EngineMetrics: Sendable {
     }
 
     private let apps: [String: AppMetrics]
+    /// False without a metrics backend: broadcasts then skip the marker tasks that time them.
+    private let timesBroadcasts: Bool
     /// From an API request's arrival to the last socket write of the event it published.
     let broadcastDuration = Timer(label: "reverb_broadcast_duration_seconds")
     /// Sockets dropped because they did not read what was sent to them.
@@ -51,6 +53,7 @@ final class EngineMetrics: Sendable {
         var apps: [String: AppMetrics] = [:]
         for id in appIDs { apps[id] = AppMetrics(appID: id) }
         self.apps = apps
+        self.timesBroadcasts = !(MetricsSystem.factory is NOOPMetricsHandler)
     }
 
     func app(_ id: String) -> AppMetrics? { apps[id] }
@@ -85,7 +88,9 @@ final class EngineMetrics: Sendable {
     /// Times one broadcast from `acceptedAt` until every event loop that holds one of its sockets has run the
     /// write task queued before this call. Loops run their tasks in order, so a marker queued after the writes
     /// runs once they are done.
-    func timeBroadcast(since acceptedAt: NIODeadline, loops: [any EventLoop]) {
+    func timeBroadcast(since acceptedAt: NIODeadline, groups: [FanoutGroup]) {
+        guard timesBroadcasts else { return }
+        let loops = groups.compactMap { $0.count > 0 ? $0.loop : nil }
         guard !loops.isEmpty else {
             broadcastDuration.recordNanoseconds((NIODeadline.now() - acceptedAt).nanoseconds)
             return

@@ -146,7 +146,9 @@ struct DoctorCommand: ParsableCommand {
                 report.pass(name, "\(address) is free")
                 continue
             }
-            if let server = running.first {
+            if let server = running.first(where: {
+                $0.details.hasSuffix(":\(port)") || $0.details.contains(":\(port)/")
+            }) {
                 report.pass(
                     name,
                     "\(address) is held by reverb-tui pid \(server.pid) with this configuration "

@@ -60,7 +60,7 @@ struct ProductionServices {
         case .failure(let error):
             write("  ERROR  reverb-tui restart cannot reach this server: \(error.reason)")
         }
-        reloader = CertificateReloader.install(server: server, write: write)
+        reloader = CertificateReloader.install(server: server, console: console, write: write)
         if let metrics {
             let port = try await metrics.start()
             write("  INFO  Metrics on http://\(configuration.metricsHost ?? configuration.host):\(port)/metrics.")

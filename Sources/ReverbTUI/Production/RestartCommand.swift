@@ -16,8 +16,8 @@ struct RestartCommand: ParsableCommand {
         commandName: "restart",
         abstract: "Gracefully stop every server running with this configuration, for its supervisor to restart.",
         discussion: """
-            Pass the same options (or run in the same directory, with the same environment) as the servers were \
-            started with: servers are matched by their bind address, port, path and apps. Each gets SIGTERM, \
+            Run it where the servers run (same directory, .env and environment, or the same --config/--env-file): \
+            every server on this machine serving the same apps (ids and keys), on whatever port, gets SIGTERM, \
             closes every socket with 4200 and exits 0.
             """)
 
@@ -63,7 +63,6 @@ struct RestartCommand: ParsableCommand {
     }
 
     private func describe(_ configuration: ServerConfiguration) -> String {
-        "\(configuration.host):\(configuration.port)\(configuration.routePrefix), "
-            + "app \(configuration.apps.map(\.id).joined(separator: ", "))"
+        "app \(configuration.apps.map(\.id).joined(separator: ", "))"
     }
 }

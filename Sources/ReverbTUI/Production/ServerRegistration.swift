@@ -20,22 +20,33 @@ final class ServerRegistration {
         self.descriptor = descriptor
     }
 
-    /// `$REVERB_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/reverb-tui`, else `/tmp/reverb-tui-{uid}`.
+    /// `$REVERB_RUNTIME_DIR`, else `/tmp/reverb-tui-{uid}`. Not `$XDG_RUNTIME_DIR`: a systemd service has none
+    /// while a login shell has one, and `restart` run from the shell must find the service.
     static func runtimeDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let explicit = environment["REVERB_RUNTIME_DIR"], !explicit.isEmpty { return explicit }
-        if let xdg = environment["XDG_RUNTIME_DIR"], !xdg.isEmpty { return xdg + "/reverb-tui" }
         return "/tmp/reverb-tui-\(getuid())"
+    }
+
+    /// A folder another user made in /tmp could hold planted entries: only our own is trusted.
+    static func isOwnFolder(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        return info.st_uid == getuid() && (info.st_mode & S_IFMT) == S_IFDIR && (info.st_mode & 0o022) == 0
     }
 
     /// Registers this process under `fingerprint`. Nil (and the server runs on, unregistered) when the directory
     /// cannot be written; `restart` then cannot reach it, which `reason` says.
     static func register(fingerprint: String, details: String) -> Result<ServerRegistration, RegistrationError> {
-        let directory = runtimeDirectory() + "/" + fingerprint
+        let base = runtimeDirectory()
+        let directory = base + "/" + fingerprint
         do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             return .failure(RegistrationError(reason: "cannot create \(directory): \(error.localizedDescription)"))
+        }
+        guard isOwnFolder(base) else {
+            return .failure(RegistrationError(reason: "\(base) belongs to another user or others may write to it"))
         }
         let path = "\(directory)/\(getpid()).pid"
         let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
@@ -74,6 +85,7 @@ final class ServerRegistration {
     /// The live servers registered under `fingerprint`; stale entries (no lock holder) are deleted on the way.
     static func running(fingerprint: String) -> [Entry] {
         let directory = runtimeDirectory() + "/" + fingerprint
+        guard isOwnFolder(runtimeDirectory()) else { return [] }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var entries: [Entry] = []
         for name in names.sorted() where name.hasSuffix(".pid") {

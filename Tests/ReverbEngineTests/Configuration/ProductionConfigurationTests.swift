@@ -81,7 +81,7 @@ struct ProductionConfigurationTests {
         #expect(CertificateDiscovery.find(hostname: "../laravel.test", home: home) == nil)
     }
 
-    @Test("the restart fingerprint follows bind address, port, path and apps, not secrets or TLS")
+    @Test("the restart fingerprint follows the apps' ids and keys, not ports, secrets or TLS")
     func fingerprint() {
         let base = ServerConfiguration(
             host: "127.0.0.1", port: 8080, apps: [Application(id: "1", key: "k", secret: "s")])
@@ -92,7 +92,11 @@ struct ProductionConfigurationTests {
         #expect(base.fingerprint.count == 16)
         var moved = base
         moved.port = 8081
-        #expect(moved.fingerprint != base.fingerprint)
+        moved.host = "0.0.0.0"
+        #expect(moved.fingerprint == base.fingerprint)
+        var twoApps = base
+        twoApps.apps.append(Application(id: "2", key: "k2", secret: "s"))
+        #expect(twoApps.fingerprint != base.fingerprint)
         var otherApp = base
         otherApp.apps[0].key = "k2"
         #expect(otherApp.fingerprint != base.fingerprint)
