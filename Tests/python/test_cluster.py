@@ -81,7 +81,7 @@ def test_banner_shows_scaling_address_and_state_never_the_password():
             text = node.log_text()
             assert f"Scaling on  ·  redis://127.0.0.1:{redis.port}/2 connected" in text, text
             assert "s3cr3t-pw" not in text
-            assert "Redis connection established" in text  # --debug line
+            wait_until(lambda: "Redis connection established" in node.log_text(), 3)  # --debug line
         finally:
             node.terminate()
     finally:
@@ -470,6 +470,7 @@ def test_restart_envelope_shuts_every_node_down_gracefully(redis):
 
 
 def test_debug_lines_name_both_redis_connections(nodes):
+    wait_until(lambda: nodes[0].log_text().count("Redis connection established") >= 3, 3)
     text = nodes[0].log_text()
     assert "Redis connection established" in text
     assert "publisher" in text and "subscriber" in text
