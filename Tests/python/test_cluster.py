@@ -81,7 +81,7 @@ def test_banner_shows_scaling_address_and_state_never_the_password():
             text = node.log_text()
             assert f"Scaling on  ·  redis://127.0.0.1:{redis.port}/2 connected" in text, text
             assert "s3cr3t-pw" not in text
-            assert "Redis connection established" in text  # --debug line
+            wait_until(lambda: "Redis connection established" in node.log_text(), 3)  # --debug line
         finally:
             node.terminate()
     finally:
@@ -470,6 +470,7 @@ def test_restart_envelope_shuts_every_node_down_gracefully(redis):
 
 
 def test_debug_lines_name_both_redis_connections(nodes):
+    wait_until(lambda: nodes[0].log_text().count("Redis connection established") >= 3, 3)
     text = nodes[0].log_text()
     assert "Redis connection established" in text
     assert "publisher" in text and "subscriber" in text
@@ -509,3 +510,48 @@ def test_full_queue_answers_503_json_and_nothing_accepted_is_lost():
         for n in nodes:
             n.terminate()
         redis.stop()
+
+
+def test_pysher_clients_on_two_nodes_see_one_presence_channel(nodes):
+    import logging
+    import pysher
+
+    def client(node, user):
+        p = pysher.Pusher(MAIN.key, custom_host=node.host, port=node.port, secure=False, secret=MAIN.secret,
+                          user_data=user, log_level=logging.WARNING, reconnect_interval=30)
+        p.recorded = h.Collector()
+        deliver = p._connection_handler
+
+        def record(event, data, channel):
+            p.recorded.callback(f"{channel}|{event}")(data)
+            deliver(event, data, channel)
+        p.connection.event_handler = record
+        p.connect()
+        wait_until(lambda: p.connection.state == "connected", 5)
+        return p
+
+    channel = unique("presence-pysher-")
+    first = client(nodes[0], {"user_id": "p1", "user_info": {"name": "One"}})
+    second = client(nodes[2], {"user_id": "p2", "user_info": {"name": "Two"}})
+    try:
+        first.subscribe(channel)
+        wait_until(lambda: first.recorded.of(f"{channel}|pusher_internal:subscription_succeeded"), 3)
+        second.subscribe(channel)
+        ok = wait_until(lambda: second.recorded.of(f"{channel}|pusher_internal:subscription_succeeded"), 3)
+        presence = json.loads(ok[0])["presence"]
+        assert presence["count"] == 2 and presence["hash"] == {"p1": {"name": "One"}, "p2": {"name": "Two"}}
+        added = wait_until(lambda: first.recorded.of(f"{channel}|pusher_internal:member_added"), 3)
+        assert [json.loads(a) for a in added] == [{"user_id": "p2", "user_info": {"name": "Two"}}]
+        api(nodes[1]).trigger(channel, "Hello", {"to": "all"})
+        for p in (first, second):
+            got = wait_until(lambda: p.recorded.of(f"{channel}|Hello"), 3)
+            assert len(got) == 1
+        second.disconnect(timeout=2)
+        removed = wait_until(lambda: first.recorded.of(f"{channel}|pusher_internal:member_removed"), 5)
+        assert [json.loads(r) for r in removed] == [{"user_id": "p2"}]
+    finally:
+        for p in (first, second):
+            try:
+                p.disconnect(timeout=2)
+            except Exception:
+                pass

@@ -418,9 +418,3 @@ final class Cluster: Sendable {
         onRestart.withLock { $0 }?()
     }
 }
-
-/// Lets the Redis clients' callbacks reach the cluster that owns them without a retain cycle.
-private final class WeakCluster: @unchecked Sendable {
-    // Written once, before any connection starts.
-    weak var cluster: Cluster?
-}

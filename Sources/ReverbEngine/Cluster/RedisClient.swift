@@ -50,7 +50,15 @@ package final class RedisClient: Sendable {
         self.setup = setup
         self.onPush = onPush
         self.onStatus = onStatus
-        self.sslContext = endpoint.tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        if endpoint.tls {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let caFile = endpoint.caFile {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+            }
+            self.sslContext = try NIOSSLContext(configuration: tls)
+        } else {
+            self.sslContext = nil
+        }
     }
 
     /// True while a logged-in connection is up.

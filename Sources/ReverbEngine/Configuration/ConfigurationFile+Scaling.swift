@@ -18,7 +18,8 @@ extension ConfigurationFile {
         guard let server = members["server"], !server.isNull else { return }
         let path = "\(key).server"
         let fields = try reader.object(
-            server, at: path, allowed: ["url", "host", "port", "username", "password", "database", "timeout"])
+            server, at: path,
+            allowed: ["url", "host", "port", "username", "password", "database", "timeout", "ca_file"])
         func text(_ name: String) throws(ConfigurationError) -> String? {
             guard let value = fields[name], !value.isNull else { return nil }
             let text = try reader.scalarText(value, at: "\(path).\(name)")
@@ -37,6 +38,7 @@ extension ConfigurationFile {
         }
         if fields["username"] != nil { redis.username = try text("username") }
         if fields["password"] != nil { redis.password = try text("password") }
+        if fields["ca_file"] != nil { redis.caFile = try text("ca_file") }
         if let database = fields["database"], !database.isNull {
             redis.database = try reader.integer(
                 .number(try reader.scalarText(database, at: "\(path).database")), at: "\(path).database", minimum: 0)

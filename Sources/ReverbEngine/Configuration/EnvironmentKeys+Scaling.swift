@@ -38,6 +38,7 @@ extension EnvironmentKeys {
                 c.scaling.redis.port = port
             }
         ),
+        ("REDIS_TLS_CA_FILE", { v, c, _ in c.scaling.redis.caFile = optional(v) }),
         ("REDIS_USERNAME", { v, c, _ in c.scaling.redis.username = optional(v) }),
         ("REDIS_PASSWORD", { v, c, _ in c.scaling.redis.password = optional(v) }),
         (

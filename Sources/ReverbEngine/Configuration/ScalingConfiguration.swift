@@ -53,11 +53,14 @@ public struct RedisEndpoint: Sendable, Hashable {
     public var timeout: Int
     /// `rediss://`: TLS to Redis.
     public var tls: Bool
+    /// PEM file of the CA that signed Redis's certificate (`REDIS_TLS_CA_FILE`); nil trusts the system's roots.
+    public var caFile: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 6379, username: String? = nil, password: String? = nil,
-        database: Int = 0, timeout: Int = 60, tls: Bool = false
+        database: Int = 0, timeout: Int = 60, tls: Bool = false, caFile: String? = nil
     ) {
+        self.caFile = caFile
         self.host = host
         self.port = port
         self.username = username

@@ -63,3 +63,48 @@ struct ClusterIntegrationTests {
         await b.stop()
     }
 }
+
+/// The console's commands and the restart signal, across nodes.
+@Suite("Cluster commands over a real Redis", .serialized)
+struct ClusterCommandTests {
+    func pair(_ redis: RedisServerProcess) async throws -> (TestServer, TestServer, ScalingConfiguration) {
+        let scaling = ScalingConfiguration(
+            enabled: true, channel: "c\(UUID().uuidString.prefix(8))", redis: RedisEndpoint(port: redis.port))
+        return (try await TestServer.start(scaling: scaling), try await TestServer.start(scaling: scaling), scaling)
+    }
+
+    @Test("an injection, a kick and a terminate from one node's console reach the other node's sockets")
+    func consoleCommands() async throws {
+        let redis = try RedisServerProcess()
+        let (a, b, _) = try await pair(redis)
+        let remote = try await b.connect()
+        _ = try await remote.subscribe("news")
+        let delivered = try a.server.publish(
+            PublishRequest(appID: Fixtures.main.id, channels: ["news"], event: "Injected", data: "{}"))
+        #expect(delivered == 0)  // none here; the other node delivers its own
+        let injected = try #require(await remote.receive())
+        #expect(injected.contains(#""event":"Injected""#))
+        #expect(a.server.closeConnection(appID: Fixtures.main.id, socketID: remote.socketID, code: 4003))
+        let error = try #require(await remote.receive())
+        #expect(error.contains("4003"))
+
+        let member = try await b.connect()
+        _ = try await member.subscribe("presence-staff", channelData: #"{"user_id":"kim"}"#)
+        #expect(a.server.terminateUser(appID: Fixtures.main.id, userID: "kim") == 0)
+        let terminated = try #require(await member.receive())
+        #expect(terminated.contains("4009"))
+        await a.stop()
+        await b.stop()
+    }
+
+    @Test("ClusterRestart.broadcast reaches every node and each one's run() returns")
+    func restart() async throws {
+        let redis = try RedisServerProcess()
+        let (a, b, scaling) = try await pair(redis)
+        let runs = [a, b].map { server in Task { try await server.server.run() } }
+        var configuration = ServerConfiguration(apps: [Fixtures.main])
+        configuration.scaling = scaling
+        #expect(try await ClusterRestart.broadcast(configuration: configuration) == 2)
+        for run in runs { try await run.value }
+    }
+}

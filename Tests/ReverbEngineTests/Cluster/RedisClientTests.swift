@@ -89,3 +89,59 @@ struct RedisClientTests {
         _ = try await publisher.stop().get()
     }
 }
+
+/// `rediss://` against a real `redis-server` serving TLS with certificates this test makes.
+@Suite("Redis client over TLS")
+struct RedisTLSTests {
+    func openssl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test("TLS with a CA file: commands work; without trusting that CA the connection is refused")
+    func tls() async throws {
+        let directory = NSTemporaryDirectory() + "reverb-redis-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let d = directory
+        try openssl([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca", "-keyout",
+            "\(d)/ca.key", "-out", "\(d)/ca.crt",
+        ])
+        try openssl([
+            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "\(d)/redis.key", "-out",
+            "\(d)/redis.csr",
+        ])
+        try "subjectAltName=IP:127.0.0.1\n".write(toFile: "\(d)/ext", atomically: true, encoding: .utf8)
+        try openssl([
+            "x509", "-req", "-in", "\(d)/redis.csr", "-CA", "\(d)/ca.crt", "-CAkey", "\(d)/ca.key", "-CAcreateserial",
+            "-out", "\(d)/redis.crt", "-days", "1", "-extfile", "\(d)/ext",
+        ])
+        let port = try RedisServerProcess.freePort()
+        let redis = try RedisServerProcess(extraArguments: [
+            "--tls-port", String(port), "--tls-cert-file", "\(d)/redis.crt", "--tls-key-file", "\(d)/redis.key",
+            "--tls-ca-cert-file", "\(d)/ca.crt", "--tls-auth-clients", "no",
+        ])
+        _ = redis
+        let loop = RedisClientTests.group.next()
+        let trusted = try RedisClient(
+            name: "tls", endpoint: RedisEndpoint(host: "127.0.0.1", port: port, tls: true, caFile: "\(d)/ca.crt"),
+            loop: loop)
+        trusted.start()
+        for _ in 0..<200 where !trusted.isConnected { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(trusted.isConnected)
+        #expect(try await trusted.send(["PING"]).get() == .simpleString("PONG"))
+        let untrusted = try RedisClient(
+            name: "tls-untrusted", endpoint: RedisEndpoint(host: "127.0.0.1", port: port, tls: true), loop: loop)
+        untrusted.start()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(!untrusted.isConnected)
+        _ = try await trusted.stop().get()
+        _ = try await untrusted.stop().get()
+    }
+}
