@@ -285,13 +285,13 @@ final class Engine: Sendable {
             state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
             return state.recipients(of: channel, excluding: socketID)
         }
-        BroadcastWriter.write(payload, to: groups, latency: totals.broadcastLatency, startedAt: started)
+        let completion = BroadcastCompletion(
+            latency: totals.broadcastLatency, startedAt: started, timer: metrics.broadcastTimer,
+            acceptedAt: acceptedAt, loops: BroadcastWriter.loops(of: groups))
+        BroadcastWriter.write(payload, to: groups, completion: completion)
         let delivered = groups.reduce(0) { $0 + $1.count }
         totals.messagesOut.add(delivered, ordering: .relaxed)
         metrics.sent(appID: app.id, count: delivered)
-        if let acceptedAt {
-            metrics.timeBroadcast(since: acceptedAt, groups: groups)
-        }
         events.emit {
             EngineEvent(
                 kind: kind, time: now, appID: app.id, socketID: socketID, channel: channel, event: event,

@@ -116,6 +116,21 @@ final class Cluster: Sendable {
             (title, detail) = ("Attempting reconnection to Redis", "\(client.name), attempt \(attempt)")
         }
         engine.events.emit { EngineEvent(kind: .cluster, appID: "", event: title, detail: detail) }
+        switch status {
+        case .connected: ProductionLog.redisEvent("connected", role: client.name, logger: engine.logger)
+        case .lost(let reason):
+            ProductionLog.redisEvent("disconnected", role: client.name, detail: reason, logger: engine.logger)
+        case .reconnecting(let attempt):
+            ProductionLog.redisEvent(
+                "reconnecting", role: client.name, detail: "attempt \(attempt)", logger: engine.logger)
+        }
+        if client === commands {
+            if case .connected = status {
+                engine.metrics.redis(connected: true)
+            } else {
+                engine.metrics.redis(connected: false)
+            }
+        }
         if case .lost = status, client === commands {
             outbox.withLock { box in
                 box.live = false
@@ -186,6 +201,7 @@ final class Cluster: Sendable {
                     return ["XADD", key("events"), "MAXLEN", "~", Self.streamLength, "*", "e", text]
                 })
             else { return false }
+            engine.metrics.redisEnvelopePublished()
             if box.live && commands.isConnected && box.inFlight == box.entries.count - 1 {
                 box.inFlight += 1
                 send(entry)
@@ -380,6 +396,7 @@ final class Cluster: Sendable {
 
     private func received(_ text: String) {
         guard let envelope = ClusterEnvelope(jsonText: text), envelope.origin != nodeID else { return }
+        engine.metrics.redisEnvelopeReceived()
         if let sequence = envelope.sequence {
             let fresh = state.withLock { state in
                 guard sequence > state.lastSequence[envelope.origin, default: 0] else { return false }

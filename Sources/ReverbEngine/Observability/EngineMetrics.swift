@@ -61,6 +61,9 @@ final class EngineMetrics: Sendable {
     // The engine's calls, one per thing that happened; each is a dictionary lookup and an atomic add.
 
     func connectionOpened(appID: String) { apps[appID]?.connections.increment() }
+    func redis(connected: Bool) { redisConnected.record(connected ? 1 : 0) }
+    func redisEnvelopePublished() { redisPublished.increment() }
+    func redisEnvelopeReceived() { redisReceived.increment() }
     func connectionClosed(appID: String) { apps[appID]?.connections.decrement() }
     func channelOccupied(appID: String) { apps[appID]?.channels.increment() }
     func channelVacated(appID: String) { apps[appID]?.channels.decrement() }
@@ -85,32 +88,7 @@ final class EngineMetrics: Sendable {
         counter.increment()
     }
 
-    /// Times one broadcast from `acceptedAt` until every event loop that holds one of its sockets has run the
-    /// write task queued before this call. Loops run their tasks in order, so a marker queued after the writes
-    /// runs once they are done.
-    func timeBroadcast(since acceptedAt: NIODeadline, groups: [FanoutGroup]) {
-        guard timesBroadcasts else { return }
-        let loops = groups.compactMap { $0.count > 0 ? $0.loop : nil }
-        guard !loops.isEmpty else {
-            broadcastDuration.recordNanoseconds((NIODeadline.now() - acceptedAt).nanoseconds)
-            return
-        }
-        let pending = BroadcastCompletion(remaining: loops.count)
-        let timer = broadcastDuration
-        for loop in loops {
-            loop.execute {
-                if pending.finishOne() { timer.recordNanoseconds((NIODeadline.now() - acceptedAt).nanoseconds) }
-            }
-        }
-    }
-
-    /// Counts down the event loops of one broadcast; the last one to finish records the duration.
-    final class BroadcastCompletion: Sendable {
-        private let remaining: Atomic<Int>
-
-        init(remaining: Int) { self.remaining = Atomic(remaining) }
-
-        /// True for the call that finishes the last loop.
-        func finishOne() -> Bool { remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 }
-    }
+    /// The Prometheus timer for broadcasts from the HTTP API, when a metrics backend is installed (otherwise
+    /// nil, and broadcasts skip the timing).
+    var broadcastTimer: Timer? { timesBroadcasts ? broadcastDuration : nil }
 }

@@ -5,23 +5,22 @@ import Synchronization
 /// Writes one encoded message to many connections: the whole frame encoded once, the same buffer written to
 /// every subscriber below its WebSocket encoder, one task and one flush round per event loop.
 enum BroadcastWriter {
-    /// Writes `payload` to every socket of `groups`, one task per event loop. With `latency`, the time from
-    /// `startedAt` (`NIODeadline` nanoseconds) to the last loop's flush is recorded.
+    /// Writes `payload` to every socket of `groups`, one task per event loop; `completion`, made for
+    /// `loops(of: groups)` loops, records when the last one flushed.
     ///
     /// Always through the loop's task queue, even from that loop: a write made inline could overtake a broadcast
     /// another loop queued a moment earlier, and a socket must see messages in the order the engine sent them.
-    static func write(
-        _ payload: ByteBuffer, to groups: [FanoutGroup], latency: LatencyHistogram? = nil, startedAt: UInt64 = 0
-    ) {
+    static func write(_ payload: ByteBuffer, to groups: [FanoutGroup], completion: BroadcastCompletion? = nil) {
         let total = groups.reduce(0) { $0 + $1.count }
         guard total > 0 else { return }
         let encoded = encodeTextFrame(payload)
-        let loops = groups.reduce(0) { $0 + ($1.count > 0 ? 1 : 0) }
-        let completion = latency.map { BroadcastCompletion(latency: $0, startedAt: startedAt, loops: loops) }
         for group in groups where group.count > 0 {
             group.loop.execute { writeAll(encoded, payload, to: group, completion: completion) }
         }
     }
+
+    /// How many event loops a write to `groups` touches.
+    static func loops(of groups: [FanoutGroup]) -> Int { groups.reduce(0) { $0 + ($1.count > 0 ? 1 : 0) } }
 
     /// Runs on `group.loop`.
     private static func writeAll(

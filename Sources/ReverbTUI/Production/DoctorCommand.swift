@@ -10,7 +10,7 @@ import ReverbEngine
 
 /// `reverb-tui doctor`: the checks Reverb's production notes leave to the reader (docs/production.md), each on
 /// one line with a verdict and, when it is not a pass, the exact fix. Exit status 1 when any check fails.
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check this machine and configuration for production: limits, ports, TLS, Redis, .env.")
@@ -19,15 +19,13 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: "Connections you want to serve (default: the apps' max_connections summed, else 10000).")
     var connections: Int?
 
-    func run() throws {
+    func run() async throws {
         var report = DoctorReport()
         let environment = ProcessInfo.processInfo.environment
         let envPath =
             options.envFile ?? (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(".env")
-        var values = environment
         if let text = try? String(contentsOfFile: envPath, encoding: .utf8) {
             let parsed = DotEnvFile.parse(text, environment: environment)
-            values = parsed.merging(environment) { _, process in process }
             report.pass(".env", "\(envPath) read, \(parsed.count) variables")
         } else if options.envFile != nil {
             report.fail(
@@ -53,7 +51,7 @@ struct DoctorCommand: ParsableCommand {
         checkBacklog(report: &report)
         checkPort(configuration, report: &report)
         checkTLS(configuration, report: &report)
-        checkRedis(values: values, report: &report)
+        await checkRedis(configuration, report: &report)
 
         for line in report.lines { Output.line(line) }
         if report.failed {
@@ -192,26 +190,20 @@ struct DoctorCommand: ParsableCommand {
         }
     }
 
-    private func checkRedis(values: [String: String], report: inout DoctorReport) {
-        let enabled = ["true", "1", "yes", "on", "(true)"].contains(
-            (values["REVERB_SCALING_ENABLED"] ?? "").trimmingCharacters(in: .whitespaces).lowercased())
-        guard enabled else { return report.pass("Redis", "scaling off (REVERB_SCALING_ENABLED), not needed") }
-        let target = RedisProbe.Target(values: values)
-        let address = "\(target.host):\(target.port)"
-        if target.tls {
-            return report.warn(
-                "Redis", "\(address) uses TLS (rediss://), which doctor does not check",
-                fix: "check it with `redis-cli --tls -u $REDIS_URL ping`")
-        }
-        if let problem = RedisProbe.ping(target) {
+    /// The server's own Redis client and configuration (URL or separate keys, AUTH, SELECT, TLS), so doctor
+    /// checks exactly what a node will do.
+    private func checkRedis(_ configuration: ServerConfiguration, report: inout DoctorReport) async {
+        let scaling = configuration.scaling
+        guard scaling.enabled else { return report.pass("Redis", "scaling off (REVERB_SCALING_ENABLED), not needed") }
+        let address = scaling.redis.displayAddress
+        if let problem = await ClusterProbe.ping(configuration: configuration) {
             report.fail(
                 "Redis", "\(address): \(problem)",
                 fix:
                     "start Redis there, or set REDIS_URL or REDIS_HOST/REDIS_PORT and REDIS_USERNAME/REDIS_PASSWORD to "
                     + "the server's (check with `redis-cli -h HOST -p PORT ping`)")
         } else {
-            let user = target.password == nil ? "" : " after AUTH as \(target.username ?? "default")"
-            report.pass("Redis", "\(address) answered PONG\(user)")
+            report.pass("Redis", "\(address) answered PONG")
         }
     }
 }

@@ -11,7 +11,7 @@ import ReverbEngine
 /// `reverb-tui restart`, like `reverb:restart`: every server on this machine started with the same configuration
 /// stops gracefully (a 4200 close to each socket, so clients reconnect at once; exit status 0), for Supervisor or
 /// systemd to start it again with new code or settings.
-struct RestartCommand: ParsableCommand {
+struct RestartCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restart",
         abstract: "Gracefully stop every server running with this configuration, for its supervisor to restart.",
@@ -24,14 +24,21 @@ struct RestartCommand: ParsableCommand {
     @OptionGroup var options: ConfigurationOptions
     @Option(help: "Seconds to wait for the servers to stop.") var wait: Double = 10
 
-    func run() throws {
+    func run() async throws {
         let loaded = try options.load()
         let fingerprint = loaded.configuration.fingerprint
         let servers = ServerRegistration.running(fingerprint: fingerprint)
         Output.line("")
         Output.line("  INFO  Broadcasting Reverb restart signal.")
-        // Scaling: when the cluster is on, the restart envelope for the other nodes is published here, before
-        // the local servers stop (the lead wires the cluster publisher in at this call site).
+        // With scaling on, every node of the cluster hears the restart through Redis, on this machine or not.
+        if loaded.configuration.scaling.enabled {
+            do {
+                let nodes = try await ClusterRestart.broadcast(configuration: loaded.configuration)
+                Output.line("  Cluster: restart sent to \(nodes) node(s) through Redis.")
+            } catch {
+                Output.line("  Cluster: restart not sent: \(error).")
+            }
+        }
         if servers.isEmpty {
             Output.line("  No server with this configuration runs on this machine (\(describe(loaded.configuration))).")
             Output.line("")
