@@ -1,6 +1,5 @@
 import NIOCore
 
-
 /// `reverb-tui restart` with scaling on: tells every node of the cluster to shut down gracefully (each socket
 /// gets close code 4200 so clients reconnect, then the process exits 0 for its supervisor to start it again).
 public enum ClusterRestart {
