@@ -97,7 +97,6 @@ final class Engine: Sendable {
 
     /// Sends one message to one socket; `event` names it for observers.
     func reply(_ message: ByteBuffer, event: String, channel: String? = nil, to handle: ConnectionHandle) {
-        totals.messagesOut.add(1, ordering: .relaxed)
         handle.send(message)
         events.emit {
             EngineEvent(
@@ -108,7 +107,6 @@ final class Engine: Sendable {
 
     /// Sends a non-fatal `pusher:error`; the socket stays open.
     func reject(_ handle: ConnectionHandle, with error: PusherError, channel: String? = nil, event: String? = nil) {
-        totals.messagesOut.add(1, ordering: .relaxed)
         handle.send(ServerMessage.error(error))
         events.emit {
             EngineEvent(
@@ -119,7 +117,6 @@ final class Engine: Sendable {
 
     /// Sends a fatal `pusher:error` followed by a close frame with the same code.
     func fail(_ handle: ConnectionHandle, with error: PusherError, kind: EngineEvent.Kind = .error) {
-        totals.messagesOut.add(1, ordering: .relaxed)
         handle.fail(with: error)
         events.emit {
             EngineEvent(
@@ -130,6 +127,11 @@ final class Engine: Sendable {
     private func subscribe(_ handle: ConnectionHandle, to channel: String, auth: String?, channelData: String?) {
         let app = handle.app
         let kind = ChannelKind(channelName: channel)
+        do throws(PusherError) {
+            try SubscriptionRules.checkName(channel)
+        } catch {
+            return reject(handle, with: error, event: "pusher:subscribe")
+        }
         if kind.requiresAuthorization {
             guard
                 ChannelAuthorizer.isAuthorized(
@@ -139,17 +141,34 @@ final class Engine: Sendable {
         }
         var memberData: JSONValue?
         var userID: JSONValue?
-        if kind.access == .presence, let channelData {
-            guard let parsed = try? JSONParser.parse(channelData), case .object = parsed else {
-                return reject(handle, with: .invalidMessageFormat, channel: channel, event: "pusher:subscribe")
-            }
-            if let id = parsed["user_id"], PresenceRoster.key(for: id) != nil {
-                memberData = parsed
-                userID = id
+        if kind.access == .presence {
+            do throws(PusherError) {
+                let member = try SubscriptionRules.presenceMember(channelData: channelData)
+                memberData = member.data
+                userID = member.userID
+            } catch {
+                return reject(handle, with: error, channel: channel, event: "pusher:subscribe")
             }
         }
-        let outcome = registry(for: app).withState {
-            $0.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
+        let limits = configuration.limits
+        let admitted = registry(for: app).withState { state -> Result<SubscribeOutcome, PusherError> in
+            do throws(PusherError) {
+                try SubscriptionRules.checkCaps(state, socketID: handle.socketID, channel: channel, limits: limits)
+            } catch {
+                return .failure(error)
+            }
+            return .success(state.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date()))
+        }
+        let outcome: SubscribeOutcome
+        switch admitted {
+        case .success(let admittedOutcome): outcome = admittedOutcome
+        case .failure(let refusal): return reject(handle, with: refusal, channel: channel, event: "pusher:subscribe")
+        }
+        // Others hear of the new member before the joiner hears its reply: the joiner's next action (another
+        // socket joining, say) then cannot overtake this announcement.
+        if let memberData {
+            BroadcastWriter.write(
+                ServerMessage.memberAdded(channel: channel, channelData: memberData), to: outcome.memberAddedRecipients)
         }
         reply(
             ServerMessage.subscriptionSucceeded(channel: channel, presence: outcome.presence),
@@ -159,10 +178,6 @@ final class Engine: Sendable {
         case .some(.none):
             reply(ServerMessage.cacheMiss(channel: channel), event: "pusher:cache_miss", channel: channel, to: handle)
         case .none: break
-        }
-        if let memberData {
-            BroadcastWriter.write(
-                ServerMessage.memberAdded(channel: channel, channelData: memberData), to: outcome.memberAddedRecipients)
         }
         events.emit {
             EngineEvent(
@@ -211,7 +226,6 @@ final class Engine: Sendable {
         }
         BroadcastWriter.write(payload, to: groups)
         let delivered = groups.reduce(0) { $0 + $1.count }
-        totals.messagesOut.add(delivered, ordering: .relaxed)
         events.emit {
             EngineEvent(
                 kind: kind, time: now, appID: app.id, socketID: socketID, channel: channel, event: event,

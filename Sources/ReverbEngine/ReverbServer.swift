@@ -32,7 +32,7 @@ public final class ReverbServer: Service, Sendable {
     @discardableResult
     public func start() async throws -> Int {
         fileLimit.store(ProcessStatistics.raiseOpenFileLimit(), ordering: .relaxed)
-        let channel = try await Listener.bind(engine: engine, group: group)
+        let channel = try await Listener.bind(engine: engine, group: group, logger: logger)
         serverChannel.withLock { $0 = channel }
         return channel.localAddress?.port ?? configuration.port
     }
@@ -63,7 +63,7 @@ public final class ReverbServer: Service, Sendable {
         try? await channel?.close()
         let handles = engine.closeAllConnections()
         for handle in handles {
-            _ = try? await handle.channel.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()
+            _ = try? await handle.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()
         }
         try? await group.shutdownGracefully()
     }

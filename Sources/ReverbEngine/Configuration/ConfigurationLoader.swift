@@ -50,7 +50,7 @@ public enum ConfigurationLoader {
         }
 
         var appFields = EnvironmentKeys.AppFields()
-        for (name, apply) in EnvironmentKeys.all {
+        for (name, apply) in EnvironmentKeys.all + ServerLimits.environmentKeys {
             let value: ConfigurationValue
             if let text = environment[name] {
                 value = ConfigurationValue(source: "environment variable", key: name, text: text)

@@ -12,11 +12,13 @@ extension Engine {
                 AppSnapshot(app: app, state: state, includingConnections: includingConnections)
             }.sortedForDisplay()
         }
-        return EngineSnapshot(
+        var snapshot = EngineSnapshot(
             takenAt: Date(), startedAt: startedAt, listeningAddress: listeningAddress,
             tlsEnabled: configuration.tls != nil, apps: apps, counters: totals.counters,
             residentMemoryBytes: ProcessStatistics.residentMemoryBytes(), fileLimit: fileLimit,
             droppedEvents: events.droppedCount, nodes: 1)
+        snapshot.protection = totals.protection.counters
+        return snapshot
     }
 }
 
@@ -28,7 +30,7 @@ extension AppSnapshot {
         if includingConnections { connections.reserveCapacity(state.connectionCount) }
         for connection in state.connections.values {
             let handle = connection.handle
-            let sent = handle.messagesOut.load(ordering: .relaxed)
+            let sent = handle.messagesOut
             let received = handle.messagesIn.load(ordering: .relaxed)
             messagesIn += received
             messagesOut += sent

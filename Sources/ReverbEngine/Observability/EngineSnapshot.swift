@@ -17,6 +17,8 @@ public struct EngineSnapshot: Sendable, Hashable {
     public var droppedEvents: Int
     /// Server nodes known through scaling (1 when scaling is off).
     public var nodes: Int
+    /// Connections the server closed or refused to protect itself.
+    public var protection = ProtectionCounters()
 
     public init(
         takenAt: Date = Date(), startedAt: Date = Date(), listeningAddress: String = "", tlsEnabled: Bool = false,

@@ -7,6 +7,7 @@ final class EngineTotals: Sendable {
     let apiRequests = Atomic<Int>(0)
     let connectionsOpened = Atomic<Int>(0)
     let connectionsClosed = Atomic<Int>(0)
+    let protection = ProtectionTotals()
 
     var counters: EngineCounters {
         EngineCounters(

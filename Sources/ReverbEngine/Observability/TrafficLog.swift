@@ -38,6 +38,11 @@ public struct TrafficLog: Service {
 
     /// The line (and message dump) Reverb's `--debug` prints for this event.
     public static func lines(for event: EngineEvent, width: Int = 100) -> String {
+        // Names and details can come from clients: no control character may reach the terminal.
+        var event = event
+        event.socketID = event.socketID.map { DebugDump.escapedControls($0) }
+        event.channel = event.channel.map { DebugDump.escapedControls($0) }
+        event.detail = event.detail.map { DebugDump.escapedControls($0) }
         let socket = event.socketID ?? ""
         var text: String
         switch event.kind {
@@ -61,8 +66,7 @@ public struct TrafficLog: Service {
                 + line("Error \(event.code.map(String.init) ?? "")", event.detail ?? "", width: width)
         }
         if let payload = event.payload {
-            let shown = payload.count > 200 ? String(payload.prefix(200)) + "..." : payload
-            text += "\n\n   1▕ \(shown)\n"
+            text += "\n\n" + DebugDump.lines(payload).joined(separator: "\n") + "\n"
         }
         return text
     }

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -8,14 +9,14 @@ import NIOWebSocket
 enum Listener {
     static let httpHandlerName = "reverb-http"
 
-    static func bind(engine: Engine, group: any EventLoopGroup) async throws -> any Channel {
+    static func bind(engine: Engine, group: any EventLoopGroup, logger: Logger) async throws -> any Channel {
         let configuration = engine.configuration
         let sslContext = try configuration.tls.map(makeSSLContext)
         let router = APIRouter(engine: engine)
         let socketPrefix = configuration.routePrefix + "/app/"
         /// The app key of a socket route (`{prefix}/app/{key}`, query ignored), nil for any other path.
         @Sendable func socketKey(_ uri: String) -> String? {
-            let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+            let path = HTTPRequest.originForm(uri).split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
             guard path.hasPrefix(socketPrefix) else { return nil }
             let key = path.dropFirst(socketPrefix.count)
             guard !key.isEmpty, !key.contains("/") else { return nil }
@@ -28,6 +29,9 @@ enum Listener {
             shouldUpgrade: { channel, head in
                 guard socketKey(head.uri) != nil, HTTPRequestHandler.size(of: head) <= configuration.maxRequestSize
                 else { return channel.eventLoop.makeSucceededFuture(nil) }
+                if let refusal = HandshakeCheck.refusal(for: head) {
+                    return channel.eventLoop.makeFailedFuture(refusal)
+                }
                 return channel.eventLoop.makeSucceededFuture(["X-Powered-By": "reverb-tui"])
             },
             upgradePipelineHandler: { channel, head in
@@ -38,6 +42,12 @@ enum Listener {
             })
 
         let bootstrap = ServerBootstrap(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(
+                        AcceptThrottle.handlers(engine: engine, logger: logger))
+                }
+            }
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -71,6 +81,8 @@ enum Listener {
     }
 
     static func makeSSLContext(_ files: ServerConfiguration.TLSFiles) throws -> NIOSSLContext {
+        try TLSFileError.check(files.certificateChainPath, role: "certificate")
+        try TLSFileError.check(files.privateKeyPath, role: "private key")
         let certificates = try NIOSSLCertificate.fromPEMFile(files.certificateChainPath)
         let key: NIOSSLPrivateKey
         if let passphrase = files.passphrase {
