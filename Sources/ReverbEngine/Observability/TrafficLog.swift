@@ -60,9 +60,12 @@ public struct TrafficLog: Service {
         case .ping: text = line("Connection Pinged", socket, width: width)
         case .prune: text = line("Connection Pruned", socket, width: width)
         case .error:
-            let origin = socket.isEmpty ? "HTTP API request" : "Message from \(socket)"
+            let headline =
+                !socket.isEmpty
+                ? "Message from \(socket) resulted in a pusher error."
+                : event.code != nil ? "HTTP request resulted in an error." : "Server warning."
             text =
-                "  ERROR  \(origin) resulted in a pusher error.\n"
+                "  ERROR  \(headline)\n"
                 + line("Error \(event.code.map(String.init) ?? "")", event.detail ?? "", width: width)
         }
         if let payload = event.payload {

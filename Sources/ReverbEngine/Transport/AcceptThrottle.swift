@@ -18,8 +18,7 @@ enum AcceptThrottle {
         let episode = Episode()
         let backoff = AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { error in
             engine.totals.protection.acceptPauses.add(1, ordering: .relaxed)
-            if !episode.active {
-                episode.active = true
+            if episode.shouldLog(now: .now()) {
                 let reason =
                     error.errnoCode == EMFILE || error.errnoCode == ENFILE
                     ? "the open-file limit is reached" : "accept failed (\(error))"
@@ -35,9 +34,22 @@ enum AcceptThrottle {
         return [backoff, Watcher(episode: episode)]
     }
 
-    /// Whether accepting is currently failing; touched only on the server channel's event loop.
+    /// When the failure was last logged, and whether accepting worked since; touched only on the server
+    /// channel's event loop. Logged once per episode, and a new episode needs a success and a quiet minute.
     final class Episode {
-        var active = false
+        var lastLogged: NIODeadline?
+        var recovered = false
+
+        func shouldLog(now: NIODeadline) -> Bool {
+            defer { recovered = false }
+            guard let lastLogged else {
+                self.lastLogged = now
+                return true
+            }
+            guard recovered, now - lastLogged > .seconds(60) else { return false }
+            self.lastLogged = now
+            return true
+        }
     }
 
     /// Sees each accepted connection: accepting works again.
@@ -48,9 +60,7 @@ enum AcceptThrottle {
         init(episode: Episode) { self.episode = episode }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            if episode.active {
-                episode.active = false
-            }
+            episode.recovered = true
             context.fireChannelRead(data)
         }
     }
