@@ -10,11 +10,15 @@ import Synchronization
 enum MemoryTrim {
     private static let lastTrim = Atomic<Int64>(0)
 
-    static func afterLargeFree() {
+    /// `force` skips the once-a-second limit, for callers that know a burst has just ended.
+    static func afterLargeFree(force: Bool = false) {
         #if canImport(Glibc)
             let now = Int64(NIODeadline.now().uptimeNanoseconds / 1_000_000_000)
             let last = lastTrim.load(ordering: .relaxed)
-            guard now > last, lastTrim.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged
+            guard
+                force
+                    || (now > last
+                        && lastTrim.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged)
             else { return }
             _ = trim?(0)
         #endif

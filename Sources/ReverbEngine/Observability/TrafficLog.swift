@@ -18,8 +18,16 @@ public struct TrafficLog: Service {
         let ring = server.observe(capacity: 10_000)
         defer { server.stopObserving(ring) }
         var dropped = 0
+        var sinceQuiet = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            for event in ring.drain() { write(Self.lines(for: event, width: width)) }
+            let events = ring.drain()
+            for event in events { write(Self.lines(for: event, width: width)) }
+            // After a burst the ring's copies of thousands of payloads are freed: hand the pages back.
+            sinceQuiet += events.count
+            if events.isEmpty, sinceQuiet >= 1_000 {
+                sinceQuiet = 0
+                MemoryTrim.afterLargeFree(force: true)
+            }
             let nowDropped = ring.droppedCount
             if nowDropped > dropped {
                 write(Self.line("Debug Rows Dropped", "\(nowDropped - dropped)", width: width))
