@@ -212,7 +212,8 @@ def test_accept_pauses_at_the_file_limit_without_spinning(start_server):
 def _try_client(server):
     try:
         return h.WSClient(server.ws_url(MAIN.key), timeout=2)
-    except Exception:
+    except Exception as e:
+        print("client attempt failed:", repr(e))
         return None
 
 

@@ -44,8 +44,7 @@ enum Listener {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(
-                        AcceptThrottle.handlers(engine: engine, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(AcceptThrottle(engine: engine, logger: logger))
                 }
             }
             .serverChannelOption(.backlog, value: 4096)
