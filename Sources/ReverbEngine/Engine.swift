@@ -139,7 +139,6 @@ final class Engine: Sendable {
 
     /// Sends one message to one socket; `event` names it for observers.
     func reply(_ message: ByteBuffer, event: String, channel: String? = nil, to handle: ConnectionHandle) {
-        totals.messagesOut.add(1, ordering: .relaxed)
         metrics.sent(appID: handle.app.id)
         handle.send(message)
         events.emit {
@@ -151,7 +150,6 @@ final class Engine: Sendable {
 
     /// Sends a non-fatal `pusher:error`; the socket stays open.
     func reject(_ handle: ConnectionHandle, with error: PusherError, channel: String? = nil, event: String? = nil) {
-        totals.messagesOut.add(1, ordering: .relaxed)
         metrics.sent(appID: handle.app.id)
         ProductionLog.rejectedMessage(handle, error, channel: channel, event: event, logger: logger)
         handle.send(ServerMessage.error(error))
@@ -164,7 +162,6 @@ final class Engine: Sendable {
 
     /// Sends a fatal `pusher:error` followed by a close frame with the same code.
     func fail(_ handle: ConnectionHandle, with error: PusherError, kind: EngineEvent.Kind = .error) {
-        totals.messagesOut.add(1, ordering: .relaxed)
         metrics.sent(appID: handle.app.id)
         ProductionLog.connectionFailed(handle, error, logger: logger)
         handle.fail(with: error)
@@ -177,6 +174,11 @@ final class Engine: Sendable {
     private func subscribe(_ handle: ConnectionHandle, to channel: String, auth: String?, channelData: String?) {
         let app = handle.app
         let kind = ChannelKind(channelName: channel)
+        do throws(PusherError) {
+            try SubscriptionRules.checkName(channel)
+        } catch {
+            return reject(handle, with: error, event: "pusher:subscribe")
+        }
         if kind.requiresAuthorization {
             guard
                 ChannelAuthorizer.isAuthorized(
@@ -186,21 +188,39 @@ final class Engine: Sendable {
         }
         var memberData: JSONValue?
         var userID: JSONValue?
-        if kind.access == .presence, let channelData {
-            guard let parsed = try? JSONParser.parse(channelData), case .object = parsed else {
-                return reject(handle, with: .invalidMessageFormat, channel: channel, event: "pusher:subscribe")
-            }
-            if let id = parsed["user_id"], PresenceRoster.key(for: id) != nil {
-                memberData = parsed
-                userID = id
+        if kind.access == .presence {
+            do throws(PusherError) {
+                let member = try SubscriptionRules.presenceMember(channelData: channelData)
+                memberData = member.data
+                userID = member.userID
+            } catch {
+                return reject(handle, with: error, channel: channel, event: "pusher:subscribe")
             }
         }
+        let limits = configuration.limits
+        let registry = registry(for: app)
+        // The caps are checked under the same lock that admits the subscription, so racing sockets cannot pass
+        // them together.
+        func checkCaps(_ state: AppState) throws(PusherError) {
+            try SubscriptionRules.checkCaps(state, socketID: handle.socketID, channel: channel, limits: limits)
+        }
         if let cluster, cluster.isConnected {
+            do throws(PusherError) {
+                try registry.withState { state throws(PusherError) in try checkCaps(state) }
+            } catch {
+                return reject(handle, with: error, channel: channel, event: "pusher:subscribe")
+            }
             return clusterSubscribe(
                 handle, to: channel, kind: kind, userID: userID, memberData: memberData, cluster: cluster)
         }
-        let outcome = registry(for: app).withState {
-            $0.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
+        let outcome: SubscribeOutcome
+        do throws(PusherError) {
+            outcome = try registry.withState { state throws(PusherError) in
+                try checkCaps(state)
+                return state.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
+            }
+        } catch {
+            return reject(handle, with: error, channel: channel, event: "pusher:subscribe")
         }
         completeSubscription(handle, to: channel, kind: kind, outcome: outcome, userID: userID, memberData: memberData)
     }
@@ -290,7 +310,6 @@ final class Engine: Sendable {
             acceptedAt: acceptedAt, loops: BroadcastWriter.loops(of: groups))
         BroadcastWriter.write(payload, to: groups, completion: completion)
         let delivered = groups.reduce(0) { $0 + $1.count }
-        totals.messagesOut.add(delivered, ordering: .relaxed)
         metrics.sent(appID: app.id, count: delivered)
         events.emit {
             EngineEvent(

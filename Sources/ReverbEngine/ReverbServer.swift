@@ -56,12 +56,14 @@ public final class ReverbServer: Service, Sendable {
         let certificates = try configuration.tls.map { files in
             do {
                 return try CertificateStore(files: files)
+            } catch let error as TLSFileError {
+                throw error
             } catch {
                 throw TLSLoadError(files: files, reason: String(describing: error))
             }
         }
         certificateStore.withLock { $0 = certificates }
-        let channel = try await Listener.bind(engine: engine, group: group, certificates: certificates)
+        let channel = try await Listener.bind(engine: engine, group: group, certificates: certificates, logger: logger)
         serverChannel.withLock { $0 = channel }
         engine.webhooks.start(events: engine.events)
         if let cluster {
@@ -109,7 +111,7 @@ public final class ReverbServer: Service, Sendable {
         try? await channel?.close()
         let handles = engine.closeAllConnections()
         for handle in handles {
-            _ = try? await handle.channel.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()
+            _ = try? await handle.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()
         }
         await engine.webhooks.stop()
         await cluster?.stop()

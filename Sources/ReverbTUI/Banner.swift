@@ -11,8 +11,12 @@ enum Banner {
         write("  INFO  Starting \(secure)server on \(address).")
         write("")
         for app in configuration.apps {
-            let note = loaded.usesDevelopmentApp ? "  [built-in development app]" : ""
-            write("  App \(app.id)  key \(app.key)  secret \(app.secret)\(note)")
+            // Only the development app's secret is public knowledge; a configured secret never reaches a log.
+            if loaded.usesDevelopmentApp {
+                write("  App \(app.id)  key \(app.key)  secret \(app.secret)  [built-in development app]")
+            } else {
+                write("  App \(app.id)  key \(app.key)  secret (set, not shown)")
+            }
         }
         write("  TLS \(configuration.tls != nil ? "on" : "off")  ·  open-file limit \(server.openFileLimit)")
         if let certificate = loaded.discoveredCertificate {

@@ -65,6 +65,10 @@ struct StartCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let consoleWanted = !headless && isatty(STDOUT_FILENO) == 1
+        if let refusal = StartupChecks.developmentAppRefusal(loaded, headless: !consoleWanted) {
+            FileHandle.standardError.write(Data("reverb-tui: \(refusal)\n".utf8))
+            throw ExitCode(2)
+        }
         // With the console on screen, log lines would tear it: they go nowhere (the stream pane shows events).
         let logger =
             consoleWanted
@@ -82,12 +86,12 @@ struct StartCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("reverb-tui: \(error.description)\n".utf8))
             throw ExitCode(1)
         } catch {
-            FileHandle.standardError.write(
-                Data(
-                    "reverb-tui: cannot listen on \(loaded.configuration.host):\(loaded.configuration.port): \(error)\n"
-                        .utf8))
+            let line = ListenFailure.describe(error, configuration: loaded.configuration)
+            FileHandle.standardError.write(Data("reverb-tui: \(line)\n".utf8))
             throw ExitCode(1)
         }
+        // After a graceful stop the port is no longer bound: remember the real one (it matters with --port 0).
+        let address = server.listeningAddress
         Banner.print(server: server, loaded: loaded, write: consoleWanted ? Output.line : production.write)
         do {
             try await production.started(server: server, metrics: metrics)

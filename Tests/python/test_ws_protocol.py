@@ -792,47 +792,55 @@ def test_client_close_frame_is_echoed(reverb):
 # Rate limiting (Reverb's fixed window): app "rate" allows 3 messages per 1 s
 # ---------------------------------------------------------------------------
 
+def _sub(c, ch):
+    c.send_raw(compact({"event": "pusher:subscribe", "data": {"channel": ch}}))
+
+
 def test_rate_limit_fourth_message_gets_4301_and_socket_stays(ws):
     c = ws("rate")
-    for _ in range(3):
-        c.send_raw('{"event":"pusher:ping","data":{}}')
-    for _ in range(3):
-        assert c.recv_raw() == '{"event":"pusher:pong"}'
-    c.send_raw('{"event":"pusher:ping","data":{}}')
+    for i in range(3):
+        _sub(c, f"rl-{i}")
+    for i in range(3):
+        assert "subscription_succeeded" in c.recv_raw()
+    _sub(c, "rl-3")
     assert c.recv_raw() == error_frame(4301, "Rate limit exceeded")
-    time.sleep(1.3)   # the window (decay_seconds 1) has passed
+    # Keep-alive is never rate limited (docs/architecture.md): a ping over the limit is still answered.
     c.send_raw('{"event":"pusher:ping","data":{}}')
     assert c.recv_raw() == '{"event":"pusher:pong"}'
+    time.sleep(1.3)   # the window (decay_seconds 1) has passed
+    _sub(c, "rl-4")
+    assert "subscription_succeeded" in c.recv_raw()
 
 
-def test_rate_limit_counts_every_message_type(ws):
+def test_rate_limit_counts_every_message_type_but_keep_alive(ws):
     c = ws("rate")
     ch = unique("test-channel-")
     c.subscribe(ch)
     c.send_raw('{"event":"pusher:ping","data":{}}')
     assert c.recv_raw() == '{"event":"pusher:pong"}'
     c.unsubscribe(ch)
-    c.send_raw('{"event":"pusher:ping","data":{}}')
+    c.send_raw(compact({"event": "App.Ignored", "channel": ch, "data": {}}))
+    _sub(c, ch)
     assert c.recv_raw() == error_frame(4301, "Rate limit exceeded")
 
 
 def test_rate_limit_is_per_connection(ws):
     a, b = ws("rate"), ws("rate")
-    for _ in range(4):
-        a.send_raw('{"event":"pusher:ping","data":{}}')
+    for i in range(4):
+        _sub(a, f"rlp-{i}")
     for _ in range(3):
-        assert a.recv_raw() == '{"event":"pusher:pong"}'
+        assert "subscription_succeeded" in a.recv_raw()
     assert a.recv_raw() == error_frame(4301, "Rate limit exceeded")
-    b.send_raw('{"event":"pusher:ping","data":{}}')
-    assert b.recv_raw() == '{"event":"pusher:pong"}'
+    _sub(b, "rlp-0")
+    assert "subscription_succeeded" in b.recv_raw()
 
 
 def test_rate_limit_terminate_on_limit_closes_the_socket(ws):
     c = ws("rate_term")   # 1 message per window, terminate_on_limit
-    c.send_raw('{"event":"pusher:ping","data":{}}')
-    assert c.recv_raw() == '{"event":"pusher:pong"}'
+    _sub(c, "rlt-0")
+    assert "subscription_succeeded" in c.recv_raw()
     seen = len(c.received)
-    c.send_raw('{"event":"pusher:ping","data":{}}')
+    _sub(c, "rlt-1")
     c.expect_close(timeout=3)
     for raw in c.received[seen:]:
         assert raw == error_frame(4301, "Rate limit exceeded"), raw
@@ -917,10 +925,10 @@ def test_private_channel_auth_covers_channel_data_when_sent(ws):
 def test_rate_limited_message_is_not_processed(reverb, ws):
     c = ws("rate")
     ch = unique("test-channel-")
+    for i in range(3):
+        _sub(c, f"{ch}-{i}")
     for _ in range(3):
-        c.send_raw('{"event":"pusher:ping","data":{}}')
-    for _ in range(3):
-        assert c.recv_raw() == '{"event":"pusher:pong"}'
+        assert "subscription_succeeded" in c.recv_raw()
     c.subscribe(ch, expect=False)
     assert c.recv_raw() == error_frame(4301, "Rate limit exceeded")
     c.expect_silence(0.3)

@@ -31,9 +31,10 @@ struct APIRouter {
         let path = String(request.path.dropFirst(prefix.count))
         if path == ConsoleStreamSignature.route { return ConsoleStreamRoute(engine: engine).refusal(for: request) }
         guard let (route, appID) = Self.match(path) else { return .text(.notFound, "Not found.") }
-        guard request.method == route.method else {
+        // HEAD is answered wherever GET is, with the same status and headers and no body.
+        guard (request.method == .HEAD ? .GET : request.method) == route.method else {
             var response = HTTPResponse.text(.methodNotAllowed, "Method not allowed.")
-            response.headers.add(name: "Allow", value: route.method.rawValue)
+            response.headers.add(name: "Allow", value: route.method == .GET ? "GET, HEAD" : route.method.rawValue)
             return response
         }
         if case .health = route { return .json(.ok, .object([JSONMember("health", .string("OK"))])) }

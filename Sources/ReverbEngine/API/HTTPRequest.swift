@@ -17,7 +17,7 @@ struct HTTPRequest {
         self.method = head.method
         self.headers = head.headers
         self.body = body
-        let uri = head.uri
+        let uri = Self.originForm(head.uri)
         if let mark = uri.firstIndex(of: "?") {
             self.path = Self.percentDecode(String(uri[..<mark]), plusIsSpace: false)
             self.query = Self.parseQuery(String(uri[uri.index(after: mark)...]))
@@ -25,6 +25,18 @@ struct HTTPRequest {
             self.path = Self.percentDecode(uri, plusIsSpace: false)
             self.query = []
         }
+    }
+
+    /// The path-and-query part of a request target: absolute-form targets (`http://host:port/up`, which HTTP/1.1
+    /// servers must accept) lose their scheme and authority; origin-form targets pass unchanged.
+    static func originForm(_ target: String) -> String {
+        guard !target.hasPrefix("/") else { return target }
+        let lower = target.prefix(8).lowercased()
+        let schemeLength = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        guard schemeLength > 0 else { return target }
+        let rest = target.dropFirst(schemeLength)
+        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        return rest[slash] == "?" ? "/" + rest[slash...] : String(rest[slash...])
     }
 
     func queryValue(_ name: String) -> String? { query.last(where: { $0.name == name })?.value }

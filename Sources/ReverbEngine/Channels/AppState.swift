@@ -60,7 +60,7 @@ struct AppState {
         let departures = connection.channels.compactMap { unsubscribe(socketID: socketID, channel: $0) }
         connections.removeValue(forKey: socketID)
         closedMessagesIn += connection.handle.messagesIn.load(ordering: .relaxed)
-        closedMessagesOut += connection.handle.messagesOut.load(ordering: .relaxed)
+        closedMessagesOut += connection.handle.messagesOut
         return departures
     }
 

@@ -43,7 +43,7 @@ struct ChannelState: Sendable {
     /// retains the arrays.
     mutating func fanout() -> [FanoutGroup] {
         if let fanoutGroups { return fanoutGroups }
-        let groups = FanoutGroup.partition(subscribers.values.map(\.handle))
+        let groups = FanoutGroup.partition(subscribers.values.map(\.handle.writer))
         fanoutGroups = groups
         return groups
     }

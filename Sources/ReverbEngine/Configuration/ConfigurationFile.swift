@@ -2,10 +2,11 @@ import Foundation
 
 /// Reads the JSON config file: `{"server": {...}, "apps": [{...}]}` with `config/reverb.php`'s key names.
 enum ConfigurationFile {
-    static let serverKeys = [
-        "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout",
-        "write_buffer_limit", "api_timestamp_window", "tls", "options", "metrics_port", "metrics_host", "scaling",
-    ]
+    static let serverKeys =
+        [
+            "host", "port", "path", "hostname", "max_request_size", "pong_timeout", "slow_client_timeout",
+            "write_buffer_limit", "api_timestamp_window", "tls", "options", "metrics_port", "metrics_host", "scaling",
+        ] + ServerLimits.fileKeys.map(\.key)
     static let appKeys = [
         "app_id", "key", "secret", "allowed_origins", "ping_interval", "activity_timeout", "max_message_size",
         "max_connections", "accept_client_events_from", "rate_limiting", "options",
@@ -73,7 +74,10 @@ enum ConfigurationFile {
             if let tls = options["tls"], !tls.isNull {
                 configuration.tls = try TLSOptions.files(tls, at: "\(key).tls", reader: reader)
             }
-        default: break
+        default:
+            if let entry = ServerLimits.fileKeys.first(where: { $0.key == member.key }) {
+                entry.set(&configuration.limits, try reader.integer(member.value, at: key, minimum: 1))
+            }
         }
     }
 

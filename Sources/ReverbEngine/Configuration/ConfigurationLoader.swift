@@ -54,7 +54,7 @@ public enum ConfigurationLoader {
         }
 
         var appFields = EnvironmentKeys.AppFields()
-        for (name, apply) in EnvironmentKeys.all + EnvironmentKeys.scaling {
+        for (name, apply) in EnvironmentKeys.all + EnvironmentKeys.scaling + ServerLimits.environmentKeys {
             let value: ConfigurationValue
             if let text = environment[name] {
                 value = ConfigurationValue(source: "environment variable", key: name, text: text)

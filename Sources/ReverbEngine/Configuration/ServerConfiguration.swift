@@ -26,10 +26,13 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var tls: TLSFiles?
     /// Seconds a pinged socket has to answer before it is closed with 4201.
     public var pongTimeout: Int
-    /// Seconds a socket may leave more than `writeBufferLimit` bytes unread before it is dropped.
+    /// No longer used: a socket is dropped as soon as its unread output passes `writeBufferLimit`. Still
+    /// accepted so existing config files keep working.
     public var slowClientTimeout: Int
-    /// Bytes queued for one socket before it counts as not keeping up.
+    /// Bytes of unread output one socket may have; past it the socket is dropped at once (4100).
     public var writeBufferLimit: Int
+    /// Timeouts and caps on what one client may hold.
+    public var limits = ServerLimits()
     /// Seconds an API request's `auth_timestamp` may be off from the server clock; 0 disables the check.
     public var apiTimestampWindow: Int
     /// Whether `--debug` traffic lines are printed.

@@ -7,17 +7,17 @@ import NIOWebSocket
 /// Lives on its channel's event loop only.
 final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
 
     private let engine: Engine
     private let app: Application?
     private let origin: String?
     private var handle: ConnectionHandle?
+    /// Every frame this socket sends goes through it (docs/architecture.md, "The write path").
+    private var writer: SocketWriter?
     private var keepAlive: KeepAlive
     private var rateLimiter: RateLimiter?
     private var assembler: MessageAssembler
     private var keepAliveTimer: Scheduled<Void>?
-    private var slowClientTimer: Scheduled<Void>?
     private var closing = false
     private var closeSent = false
 
@@ -33,11 +33,16 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // Frames are encoded by `OutboundFrame` and written below NIO's encoder; without one there is no socket.
+        guard let output = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
+        else { return context.close(promise: nil) }
+        let socketID = SocketID.random()
+        let writer = SocketWriter(socketID: socketID, output: output, totals: engine.totals)
+        self.writer = writer
         // Unknown key: Reverb's 4001, then a close frame so pusher-js does not retry (docs/protocol.md, Fatal errors).
         guard let app else { return refuse(with: .applicationDoesNotExist, context: context) }
-        let encoder = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
         let handle = ConnectionHandle(
-            socketID: SocketID.random(), app: app, origin: origin, channel: context.channel, frameOutput: encoder)
+            socketID: socketID, app: app, origin: origin, channel: context.channel, writer: writer)
         do {
             try engine.open(handle)
         } catch {
@@ -57,13 +62,12 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     /// Turns a socket away before it is registered: `pusher:error`, then a close frame with the same code.
     private func refuse(with error: PusherError, context: ChannelHandlerContext) {
         ProductionLog.connectionRefused(appID: app?.id, error, origin: origin, logger: engine.logger)
-        sendFrame(.text, ServerMessage.error(error), context: context, flush: false)
+        writer?.send(OutboundFrame.text(ServerMessage.error(error)))
         closeWith(code: error.code, reason: error.message, context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         keepAliveTimer?.cancel()
-        slowClientTimer?.cancel()
         if let handle {
             self.handle = nil
             engine.closed(handle)
@@ -81,19 +85,22 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         guard frame.maskKey != nil else {
             return closeWith(code: 1002, reason: "Client frames must be masked", context: context)
         }
+        // No extension is ever negotiated, so every reserved bit must be clear.
+        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+            return closeWith(code: 1002, reason: "Reserved bits set without a negotiated extension", context: context)
+        }
         let now = NIODeadline.now()
         switch frame.opcode {
         case .ping:
             keepAlive.controlFrameReceived(now: now)
             handle.markSeen(Date())
-            sendFrame(.pong, frame.unmaskedData, context: context, flush: true)
+            writer?.send(OutboundFrame.pong(frame.unmaskedData), isMessage: false)
         case .pong:
             keepAlive.controlFrameReceived(now: now)
             handle.markSeen(Date())
         case .connectionClose:
-            var payload = frame.unmaskedData
-            let code = payload.readInteger(as: UInt16.self).map(Int.init) ?? 1000
-            closeWith(code: code, reason: "", context: context, awaitReply: false)
+            let reply = CloseFrameCheck.reply(to: frame.unmaskedData)
+            closeWith(code: reply.code, reason: reply.reason, context: context, awaitReply: false)
         case .text, .binary, .continuation:
             switch assembler.append(frame) {
             case .incomplete:
@@ -123,7 +130,15 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         handle.messagesIn.add(1, ordering: .relaxed)
         engine.totals.messagesIn.add(1, ordering: .relaxed)
         engine.metrics.received(appID: handle.app.id)
-        if rateLimiter?.allow(now: now) == false {
+        let decoded = Result(catching: { () throws(PusherError) -> ClientMessage in try ClientMessage.decode(text) })
+        // Keep-alive is never rate limited: a client that is told off must still be able to prove it is alive.
+        let isKeepAlive: Bool
+        switch decoded {
+        case .success(.ping), .success(.pong): isKeepAlive = true
+        default: isKeepAlive = false
+        }
+        if !isKeepAlive, let verdict = rateLimiter?.check(now: now), verdict != .allowed {
+            if verdict == .refusedSilently { return }
             if handle.app.rateLimit?.terminateOnLimit == true {
                 closing = true
                 engine.fail(handle, with: .rateLimitExceeded)
@@ -133,7 +148,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
             return
         }
         do {
-            let message = try ClientMessage.decode(text)
+            let message = try decoded.get()
             engine.events.emit {
                 EngineEvent(
                     kind: .messageReceived, appID: handle.app.id, socketID: handle.socketID,
@@ -163,28 +178,28 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
 
     // MARK: Slow clients
 
-    /// A socket that leaves `writeBufferLimit` bytes unread for `slowClientTimeout` seconds is dropped, so one
-    /// stalled client cannot make the server hold an ever-growing queue. Its buffer is full, so no close frame
-    /// can reach it: the TCP connection is simply closed, and pusher-js reconnects.
+    /// A socket whose unread output passes `write_buffer_limit` bytes (NIO's high water mark) is dropped at once,
+    /// so memory per socket is bounded in bytes, not in time. Its queue is full, so neither `pusher:error` nor a
+    /// close frame could reach it: the TCP connection is closed (pending output discarded) and the freed memory
+    /// is handed back to the system. pusher-js reconnects.
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if !context.channel.isWritable, slowClientTimer == nil, let handle {
-            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            let timeout = TimeAmount.seconds(Int64(engine.configuration.slowClientTimeout))
-            slowClientTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
-                let context = loopBoundContext.value
-                guard !context.channel.isWritable else { return }
-                self.engine.metrics.slowClientDropped()
-                ProductionLog.slowClientDropped(handle, logger: self.engine.logger)
-                self.engine.events.emit {
-                    EngineEvent(
-                        kind: .error, appID: handle.app.id, socketID: handle.socketID, code: 4100,
-                        detail: "Client is not reading its messages; connection dropped")
-                }
-                context.close(promise: nil)
+        if !context.channel.isWritable, !closing {
+            closing = true
+            closeSent = true
+            keepAliveTimer?.cancel()
+            engine.totals.protection.slowClientsDropped.add(1, ordering: .relaxed)
+            let appID = app?.id ?? ""
+            let socketID = writer?.socketID
+            let limit = engine.configuration.writeBufferLimit
+            engine.events.emit {
+                EngineEvent(
+                    kind: .error, appID: appID, socketID: socketID, code: 4100,
+                    detail: "Over capacity: more than \(limit) bytes unread; connection dropped")
             }
-        } else if context.channel.isWritable {
-            slowClientTimer?.cancel()
-            slowClientTimer = nil
+            engine.metrics.slowClientDropped()
+            if let handle { ProductionLog.slowClientDropped(handle, logger: engine.logger) }
+            context.close(promise: nil)
+            context.channel.closeFuture.whenComplete { _ in MemoryTrim.afterLargeFree() }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -205,7 +220,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
             break
         case .ping(let useControlFrame):
             if useControlFrame {
-                sendFrame(.ping, context.channel.allocator.buffer(capacity: 0), context: context, flush: true)
+                writer?.send(OutboundFrame.ping(), isMessage: false)
             } else {
                 engine.reply(ServerMessage.ping, event: "pusher:ping", to: handle)
             }
@@ -220,15 +235,6 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
 
     // MARK: Writing
 
-    private func sendFrame(_ opcode: WebSocketOpcode, _ data: ByteBuffer, context: ChannelHandlerContext, flush: Bool) {
-        let frame = WebSocketFrame(fin: true, opcode: opcode, data: data)
-        if flush {
-            context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
-        } else {
-            context.write(wrapOutboundOut(frame), promise: nil)
-        }
-    }
-
     /// Sends a close frame, then waits up to `closeReplyTimeout` for the client's close frame before ending
     /// the TCP connection (RFC 6455 §7.1.1); an echo of the client's own close frame ends it at once.
     private func closeWith(code: Int, reason: String, context: ChannelHandlerContext, awaitReply: Bool = true) {
@@ -240,20 +246,30 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
                 appID: app?.id, socketID: handle?.socketID, code: code, reason: reason, logger: engine.logger)
         }
         keepAliveTimer?.cancel()
-        var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
-        payload.writeInteger(UInt16(truncatingIfNeeded: code))
-        payload.writeString(reason)
+        if Self.protocolErrorCodes.contains(code) {
+            // Frame-level failures are errors an operator should see in --debug and the console's error filter.
+            engine.totals.protection.protocolErrors.add(1, ordering: .relaxed)
+            let appID = app?.id ?? ""
+            let socketID = writer?.socketID
+            engine.events.emit {
+                EngineEvent(kind: .error, appID: appID, socketID: socketID, code: code, detail: reason)
+            }
+        }
         let channel = context.channel
-        let written = context.writeAndFlush(
-            wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
+        guard let writer else { return channel.close(promise: nil) }
         if awaitReply {
+            writer.send(OutboundFrame.close(code: code, reason: reason), isMessage: false)
             channel.eventLoop.scheduleTask(in: Self.closeReplyTimeout) { channel.close(promise: nil) }
         } else {
-            written.whenComplete { _ in channel.close(promise: nil) }
+            writer.send(OutboundFrame.close(code: code, reason: reason), isMessage: false) {
+                channel.close(promise: nil)
+            }
         }
     }
 
     static let closeReplyTimeout = TimeAmount.seconds(1)
+    /// Close codes the server sends because the client broke the WebSocket protocol.
+    static let protocolErrorCodes: Set<Int> = [1002, 1003, 1007, 1009]
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let request = event as? CloseRequest {

@@ -22,12 +22,14 @@ extension Engine {
             id: Self.nodeID,
             address: listeningAddress, connections: apps.reduce(0) { $0 + $1.connectionCount },
             messagesIn: counters.messagesIn, messagesOut: counters.messagesOut, redisState: "off", lastHeartbeat: now)
-        return EngineSnapshot(
+        var snapshot = EngineSnapshot(
             takenAt: now, startedAt: startedAt, listeningAddress: listeningAddress,
             tlsEnabled: configuration.tls != nil, apps: apps, counters: counters,
             residentMemoryBytes: ProcessStatistics.residentMemoryBytes(), fileLimit: fileLimit,
             droppedEvents: events.droppedCount, nodes: cluster.map { Self.nodes(of: $0.clusterState) } ?? [node],
             broadcastLatency: totals.broadcastLatency.snapshot, cluster: cluster?.clusterState)
+        snapshot.protection = totals.protection.counters
+        return snapshot
     }
 }
 
@@ -51,7 +53,7 @@ extension AppSnapshot {
         if includingConnections { connections.reserveCapacity(state.connectionCount) }
         for connection in state.connections.values {
             let handle = connection.handle
-            let sent = handle.messagesOut.load(ordering: .relaxed)
+            let sent = handle.messagesOut
             let received = handle.messagesIn.load(ordering: .relaxed)
             messagesIn += received
             messagesOut += sent

@@ -21,6 +21,8 @@ public struct EngineSnapshot: Sendable, Hashable, Codable {
     public var broadcastLatency: LatencyHistogramSnapshot
     /// Scaling over Redis, when on: the Redis address (never the password) and its state.
     public var cluster: ClusterState?
+    /// Connections the server closed or refused to protect itself.
+    public var protection = ProtectionCounters()
 
     public init(
         takenAt: Date = Date(), startedAt: Date = Date(), listeningAddress: String = "", tlsEnabled: Bool = false,

@@ -9,6 +9,7 @@ final class EngineTotals: Sendable {
     let connectionsClosed = Atomic<Int>(0)
     /// Per-broadcast latency, start of delivery to the last socket write.
     let broadcastLatency = LatencyHistogram()
+    let protection = ProtectionTotals()
 
     var counters: EngineCounters {
         EngineCounters(

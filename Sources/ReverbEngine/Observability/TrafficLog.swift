@@ -24,8 +24,16 @@ public struct TrafficLog: Service {
         let ring = self.ring ?? server.observe(capacity: 10_000)
         defer { server.stopObserving(ring) }
         var dropped = 0
+        var sinceQuiet = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            for event in ring.drain() { write(Self.lines(for: event, width: width)) }
+            let events = ring.drain()
+            for event in events { write(Self.lines(for: event, width: width)) }
+            // After a burst the ring's copies of thousands of payloads are freed: hand the pages back.
+            sinceQuiet += events.count
+            if events.isEmpty, sinceQuiet >= 1_000 {
+                sinceQuiet = 0
+                MemoryTrim.afterLargeFree(force: true)
+            }
             let nowDropped = ring.droppedCount
             if nowDropped > dropped {
                 write(Self.line("Debug Rows Dropped", "\(nowDropped - dropped)", width: width))
@@ -44,6 +52,11 @@ public struct TrafficLog: Service {
 
     /// The line (and message dump) Reverb's `--debug` prints for this event.
     public static func lines(for event: EngineEvent, width: Int = 100) -> String {
+        // Names and details can come from clients: no control character may reach the terminal.
+        var event = event
+        event.socketID = event.socketID.map { DebugDump.escapedControls($0) }
+        event.channel = event.channel.map { DebugDump.escapedControls($0) }
+        event.detail = event.detail.map { DebugDump.escapedControls($0) }
         let socket = event.socketID ?? ""
         var text: String
         switch event.kind {
@@ -69,14 +82,16 @@ public struct TrafficLog: Service {
             text = "  ERROR  TLS handshake failed.\n" + line("TLS Handshake", event.detail ?? "", width: width)
         case .cluster: text = line(event.event ?? "Redis", event.detail ?? "", width: width)
         case .error:
-            let origin = socket.isEmpty ? "HTTP API request" : "Message from \(socket)"
+            let headline =
+                !socket.isEmpty
+                ? "Message from \(socket) resulted in a pusher error."
+                : event.code != nil ? "HTTP request resulted in an error." : "Server warning."
             text =
-                "  ERROR  \(origin) resulted in a pusher error.\n"
+                "  ERROR  \(headline)\n"
                 + line("Error \(event.code.map(String.init) ?? "")", event.detail ?? "", width: width)
         }
         if let payload = event.payload {
-            let shown = payload.count > 200 ? String(payload.prefix(200)) + "..." : payload
-            text += "\n\n   1▕ \(shown)\n"
+            text += "\n\n" + DebugDump.lines(payload).joined(separator: "\n") + "\n"
         }
         return text
     }

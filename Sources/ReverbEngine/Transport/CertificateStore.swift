@@ -22,9 +22,12 @@ final class CertificateStore: Sendable {
     }
 
     static func makeContext(_ files: ServerConfiguration.TLSFiles) throws -> NIOSSLContext {
+        // Unreadable files are named with the reason before NIOSSL reports the same problem less clearly.
+        try TLSFileError.check(files.certificateChainPath, role: "certificate")
+        try TLSFileError.check(files.privateKeyPath, role: "private key")
         let certificates = try NIOSSLCertificate.fromPEMFile(files.certificateChainPath)
         guard !certificates.isEmpty else {
-            throw TLSFileError(path: files.certificateChainPath, reason: "holds no PEM certificate")
+            throw TLSFileError(role: "certificate", path: files.certificateChainPath, reason: "holds no PEM certificate")
         }
         let key: NIOSSLPrivateKey
         if let passphrase = files.passphrase {
@@ -39,10 +42,4 @@ final class CertificateStore: Sendable {
         return try NIOSSLContext(configuration: tls)
     }
 
-    /// A certificate file that parsed but cannot be served.
-    struct TLSFileError: Error, CustomStringConvertible {
-        var path: String
-        var reason: String
-        var description: String { "\(path) \(reason)" }
-    }
 }

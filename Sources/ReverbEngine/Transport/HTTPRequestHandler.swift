@@ -1,14 +1,20 @@
 import NIOCore
+import Synchronization
 import NIOHTTP1
 import NIOWebSocket
 
 /// Serves the plain HTTP side of the port: collects each request (at most `max_request_size` bytes),
 /// answers it through `APIRouter`, keeps the connection alive when the client asks to.
+///
+/// A connection that is not yet a WebSocket is on a clock: it has `handshake_timeout` seconds from accept to send
+/// a whole request, and `http_idle_timeout` seconds between kept-alive requests. Silent and slowloris sockets are
+/// closed instead of being held forever.
 final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let router: APIRouter
+    private let engine: Engine
     private let maxRequestSize: Int
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
@@ -19,10 +25,28 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The last response still being computed (a cluster read): later ones on this connection wait for it so
     /// pipelined requests are answered in order.
     private var pending: EventLoopFuture<Void>?
+    private var deadline: Scheduled<Void>?
 
     init(router: APIRouter, maxRequestSize: Int) {
         self.router = router
+        self.engine = router.engine
         self.maxRequestSize = maxRequestSize
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        arm(.handshake, context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // Removed on a WebSocket upgrade: from here keep-alive and the write-buffer limit watch the socket.
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -45,14 +69,26 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let head, !rejected else { return }
             self.head = nil
+            deadline?.cancel()
+            deadline = nil
             let request = HTTPRequest(head: head, body: body ?? ByteBuffer())
             body = nil
-            let response = upgradeFailure.map { Self.upgradeRefusal($0, head: head) } ?? router.respond(to: request)
+            let response: HTTPResponse
+            if let failure = upgradeFailure {
+                response = Self.upgradeRefusal(failure, head: head)
+            } else if head.method == .CONNECT {
+                response = Self.connectRefusal
+            } else {
+                response = router.respond(to: request)
+            }
             upgradeFailure = nil
             let (keepAlive, version) = (head.isKeepAlive, head.version)
+            if response.status.code >= 400 && response.status.code != 404 { reportRejection(response, head: head) }
             guard response.deferred != nil || pending != nil else {
                 router.account(method: head.method, uri: head.uri, status: response.status)
-                return write(response, keepAlive: keepAlive, version: version, context: context)
+                write(response, keepAlive: keepAlive, head: head, context: context)
+                if head.method == .CONNECT { replaceDecoderAfterConnect(context: context) }
+                return
             }
             let loop = context.eventLoop
             let bound = NIOLoopBound((self, context), eventLoop: loop)
@@ -61,7 +97,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             let done = previous.flatMap { _ in answer }.map { response in
                 let (handler, context) = bound.value
                 handler.router.account(method: head.method, uri: head.uri, status: response.status)
-                handler.write(response, keepAlive: keepAlive, version: version, context: context)
+                handler.write(response, keepAlive: keepAlive, head: head, context: context)
             }
             pending = done
             done.whenComplete { _ in
@@ -77,15 +113,63 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             if error != .unsupportedWebSocketTarget { upgradeFailure = error }
             return
         }
+        if let refusal = error as? HandshakeCheck.Refusal {
+            upgradeFailure = refusal
+            return
+        }
+        if error is HTTPParserError {
+            engine.totals.protection.protocolErrors.add(1, ordering: .relaxed)
+            engine.events.emit {
+                EngineEvent(kind: .error, appID: "", code: 400, detail: "Malformed HTTP request: \(error)")
+            }
+        }
         context.close(promise: nil)
     }
+
+    // MARK: Timeouts
+
+    private enum Clock { case handshake, idle }
+
+    /// Closes the connection unless a whole request arrives in time.
+    private func arm(_ clock: Clock, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let limits = engine.configuration.limits
+        let seconds = clock == .handshake ? limits.handshakeTimeout : limits.httpIdleTimeout
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(Int64(seconds))) {
+            self.timedOut(clock, context: loopBound.value)
+        }
+    }
+
+    private func timedOut(_ clock: Clock, context: ChannelHandlerContext) {
+        deadline = nil
+        let protection = engine.totals.protection
+        switch clock {
+        case .handshake:
+            protection.handshakeTimeouts.add(1, ordering: .relaxed)
+            let seconds = engine.configuration.limits.handshakeTimeout
+            engine.events.emit {
+                EngineEvent(
+                    kind: .error, appID: "", code: 408,
+                    detail: "No complete HTTP request or WebSocket upgrade within \(seconds)s; connection closed")
+            }
+        case .idle:
+            // An idle keep-alive connection is ordinary; closing it is housekeeping, not an error.
+            protection.idleTimeouts.add(1, ordering: .relaxed)
+        }
+        context.close(promise: nil)
+    }
+
+    // MARK: Answers
 
     @discardableResult
     private func checkSize(context: ChannelHandlerContext) -> Bool {
         guard size > maxRequestSize, let head else { return true }
         rejected = true
-        router.account(method: head.method, uri: head.uri, status: .payloadTooLarge)
-        write(.text(.payloadTooLarge, "Payload too large."), keepAlive: false, version: head.version, context: context)
+        let response = HTTPResponse.text(.payloadTooLarge, "Payload too large.")
+        router.account(method: head.method, uri: head.uri, status: response.status)
+        reportRejection(response, head: head)
+        write(response, keepAlive: false, head: head, context: context)
         return false
     }
 
@@ -94,8 +178,13 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         head.uri.utf8.count + head.headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
     }
 
-    /// A clear answer to a WebSocket handshake NIO refused (wrong version, missing key).
+    /// A clear answer to a WebSocket handshake that was refused (wrong version, method or key).
     static func upgradeRefusal(_ error: any Error, head: HTTPRequestHead) -> HTTPResponse {
+        if let refusal = error as? HandshakeCheck.Refusal {
+            var response = HTTPResponse.text(refusal.status, refusal.message)
+            if let allow = refusal.allow { response.headers.add(name: "Allow", value: allow) }
+            return response
+        }
         if head.headers.first(name: "Sec-WebSocket-Version").map({ $0 != "13" }) == true {
             var response = HTTPResponse.text(
                 .upgradeRequired, "Unsupported WebSocket version: use Sec-WebSocket-Version 13.")
@@ -107,18 +196,57 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             "Invalid WebSocket handshake: a single Sec-WebSocket-Key and Sec-WebSocket-Version 13 are required.")
     }
 
-    private func write(_ response: HTTPResponse, keepAlive: Bool, version: HTTPVersion, context: ChannelHandlerContext)
-    {
-        var head = HTTPResponseHead(version: version, status: response.status, headers: response.headers)
-        head.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+    /// This server is not a proxy: CONNECT is refused, and the connection stays usable for ordinary requests.
+    static var connectRefusal: HTTPResponse {
+        var response = HTTPResponse.text(.methodNotAllowed, "Method not allowed.")
+        response.headers.add(name: "Allow", value: "GET, HEAD, POST")
+        return response
+    }
+
+    /// Refused requests show in --debug and the console's error filter (404s are ordinary and stay quiet).
+    private func reportRejection(_ response: HTTPResponse, head: HTTPRequestHead) {
+        let status = Int(response.status.code)
+        let detail = "\(head.method.rawValue) \(String(head.uri.prefix(200))) answered \(status)"
+        if status == 400 || status == 405 || status == 413 || status == 426 || status == 505 {
+            engine.totals.protection.protocolErrors.add(1, ordering: .relaxed)
+        }
+        engine.events.emit { EngineEvent(kind: .error, appID: "", code: status, detail: detail) }
+    }
+
+    private func write(
+        _ response: HTTPResponse, keepAlive: Bool, head request: HTTPRequestHead, context: ChannelHandlerContext
+    ) {
+        var head = HTTPResponseHead(version: request.version, status: response.status, headers: response.headers)
+        // A CONNECT answer never has a body (RFC 9110); a HEAD answer names the length a GET would have sent.
+        let sendsBody = request.method != .HEAD && request.method != .CONNECT
+        let length = request.method == .CONNECT ? 0 : response.body.readableBytes
+        head.headers.replaceOrAdd(name: "Content-Length", value: String(length))
         head.headers.replaceOrAdd(name: "Cache-Control", value: "no-cache, private")
         head.headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        if sendsBody { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+        if keepAlive {
+            arm(.idle, context: context)
+        } else {
             let channel = context.channel
             done.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// NIO's HTTP parser treats CONNECT as the start of a tunnel and stops parsing; a fresh decoder in its place
+    /// reads the next request.
+    private func replaceDecoderAfterConnect(context: ChannelHandlerContext) {
+        let pipeline = context.pipeline.syncOperations
+        guard let old = try? pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self) else {
+            return
+        }
+        let fresh = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+        do {
+            try pipeline.addHandler(fresh, position: .after(old.handler))
+            pipeline.removeHandler(context: old, promise: nil)
+        } catch {
+            context.close(promise: nil)
         }
     }
 }

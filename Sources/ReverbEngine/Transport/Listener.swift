@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -10,14 +11,14 @@ enum Listener {
 
     /// With `certificates`, every connection starts with a TLS handshake on the store's current context.
     static func bind(
-        engine: Engine, group: any EventLoopGroup, certificates: CertificateStore?
+        engine: Engine, group: any EventLoopGroup, certificates: CertificateStore?, logger: Logger
     ) async throws -> any Channel {
         let configuration = engine.configuration
         let router = APIRouter(engine: engine)
         let socketPrefix = configuration.routePrefix + "/app/"
         /// The app key of a socket route (`{prefix}/app/{key}`, query ignored), nil for any other path.
         @Sendable func socketKey(_ uri: String) -> String? {
-            let path = uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+            let path = HTTPRequest.originForm(uri).split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
             guard path.hasPrefix(socketPrefix) else { return nil }
             let key = path.dropFirst(socketPrefix.count)
             guard !key.isEmpty, !key.contains("/") else { return nil }
@@ -38,6 +39,9 @@ enum Listener {
                 }
                 guard socketKey(head.uri) != nil, HTTPRequestHandler.size(of: head) <= configuration.maxRequestSize
                 else { return channel.eventLoop.makeSucceededFuture(nil) }
+                if let refusal = HandshakeCheck.refusal(for: head) {
+                    return channel.eventLoop.makeFailedFuture(refusal)
+                }
                 return channel.eventLoop.makeSucceededFuture(["X-Powered-By": "reverb-tui"])
             },
             upgradePipelineHandler: { channel, head in
@@ -55,6 +59,11 @@ enum Listener {
             })
 
         let bootstrap = ServerBootstrap(group: group)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptThrottle(engine: engine, logger: logger))
+                }
+            }
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/API/HTTPRequest.swift

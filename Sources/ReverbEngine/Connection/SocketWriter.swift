@@ -1,0 +1,75 @@
+import NIOCore
+import Synchronization
+
+/// The one owner of a WebSocket's outbound bytes.
+///
+/// Every frame the server sends on a socket — broadcasts, replies, pings, pongs, close frames — is built by
+/// `OutboundFrame` and written here, below NIO's `WebSocketFrameEncoder` (which then never encodes anything),
+/// so a broadcast is encoded once for all its subscribers. Sent-message counters are bumped here and nowhere
+/// else. See docs/architecture.md, "The write path".
+final class SocketWriter: @unchecked Sendable {
+    // @unchecked: `output` is a ChannelHandlerContext, which is not Sendable. It is only dereferenced on
+    // `eventLoop` (asserted in debug builds); everything else is immutable or atomic.
+
+    let socketID: String
+    let eventLoop: any EventLoop
+    /// The WebSocket encoder's context: writes here go straight to TLS or the socket.
+    private let output: ChannelHandlerContext
+    private let totals: EngineTotals
+    private let sent = Atomic<Int>(0)
+
+    init(socketID: String, output: ChannelHandlerContext, totals: EngineTotals) {
+        self.socketID = socketID
+        self.eventLoop = output.eventLoop
+        self.output = output
+        self.totals = totals
+    }
+
+    /// Pusher messages written to this socket so far.
+    var messagesSent: Int { sent.load(ordering: .relaxed) }
+
+    /// Writes one message or control frame and flushes. Safe from any thread.
+    func send(_ frame: ByteBuffer, isMessage: Bool = true) {
+        if eventLoop.inEventLoop {
+            write(frame, isMessage: isMessage)
+            output.flush()
+        } else {
+            eventLoop.execute {
+                self.write(frame, isMessage: isMessage)
+                self.output.flush()
+            }
+        }
+    }
+
+    /// Writes one frame and calls `done` once it left the process (or failed). On `eventLoop` only.
+    func send(_ frame: ByteBuffer, isMessage: Bool, done: @escaping @Sendable () -> Void) {
+        eventLoop.assertInEventLoop()
+        if isMessage { count(1) }
+        output.writeAndFlush(NIOAny(frame)).whenComplete { _ in done() }
+    }
+
+    /// Writes the same encoded frame to every writer, then flushes each once. All writers live on the calling
+    /// event loop; this is the broadcast hot path.
+    static func writeAll(_ frame: ByteBuffer, to writers: [SocketWriter]) {
+        guard let first = writers.first else { return }
+        first.eventLoop.assertInEventLoop()
+        let wrapped = NIOAny(frame)
+        for writer in writers {
+            writer.sent.add(1, ordering: .relaxed)
+            writer.output.write(wrapped, promise: nil)
+        }
+        for writer in writers { writer.output.flush() }
+        first.totals.messagesOut.add(writers.count, ordering: .relaxed)
+    }
+
+    private func write(_ frame: ByteBuffer, isMessage: Bool) {
+        eventLoop.assertInEventLoop()
+        if isMessage { count(1) }
+        output.write(NIOAny(frame), promise: nil)
+    }
+
+    private func count(_ messages: Int) {
+        sent.add(messages, ordering: .relaxed)
+        totals.messagesOut.add(messages, ordering: .relaxed)
+    }
+}
