@@ -117,7 +117,6 @@ struct StartCommand: AsyncParsableCommand {
                 services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        let address = server.listeningAddress  // once stopped, the server no longer knows its port
         try await group.run()
         (consoleWanted ? Output.line : production.write)("  INFO  Stopped server on \(address).")
     }

@@ -91,7 +91,7 @@ public struct ActionReducer: Sendable {
             return .setMouse(state.isMouseEnabled)
         case .click(let x, let y):
             click(x: x, y: y, layout: layout, state: &state, model: model)
-        case .confirm, .cancel, .interrupt, .nextField, .previousField, .insertText, .deleteBackward, .deleteForward,
+        case .confirm, .cancel, .nextField, .previousField, .insertText, .deleteBackward, .deleteForward,
             .cursorLeft, .cursorRight, .cursorHome, .cursorEnd, .clearField:
             break
         }

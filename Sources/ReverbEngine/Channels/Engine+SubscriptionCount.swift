@@ -48,14 +48,11 @@ extension Engine {
     /// Returns how many sockets it goes to.
     private func queueSubscriptionCount(_ count: Int, on channel: String, to groups: [FanoutGroup]) -> Int {
         let message = ServerMessage.subscriptionCount(channel: channel, count: count)
-        for group in groups where group.count > 0 {
-            group.loop.execute { BroadcastWriter.write(message, to: [group]) }
-        }
+        BroadcastWriter.write(message, to: groups)
         return groups.reduce(0) { $0 + $1.count }
     }
 
     private func reportSubscriptionCount(_ count: Int, on channel: String, app: Application, delivered: Int) {
-        totals.messagesOut.add(delivered, ordering: .relaxed)
         events.emit {
             EngineEvent(
                 kind: .messageSent, appID: app.id, channel: channel, event: "pusher_internal:subscription_count",

@@ -172,7 +172,6 @@ extension Engine {
             ? ServerMessage.memberAdded(channel: channel, channelData: value)
             : ServerMessage.memberRemoved(channel: channel, userID: userID)
         BroadcastWriter.write(message, to: recipients)
-        totals.messagesOut.add(recipients.reduce(0) { $0 + $1.count }, ordering: .relaxed)
         events.emit {
             EngineEvent(
                 kind: added ? .memberAdded : .memberRemoved, appID: appID, channel: channel,

@@ -2,7 +2,7 @@ import Synchronization
 
 /// How often the server defended itself since start: connections closed for being slow or silent, requests
 /// refused, accepts paused at the open-file limit. Monotonic; for the console and metrics.
-public struct ProtectionCounters: Sendable, Hashable {
+public struct ProtectionCounters: Sendable, Hashable, Codable {
     /// Sockets dropped because their unread output passed `write_buffer_limit` (4100).
     public var slowClientsDropped = 0
     /// Connections closed because no whole HTTP request or upgrade arrived within `handshake_timeout`.

@@ -27,7 +27,8 @@ final class CertificateStore: Sendable {
         try TLSFileError.check(files.privateKeyPath, role: "private key")
         let certificates = try NIOSSLCertificate.fromPEMFile(files.certificateChainPath)
         guard !certificates.isEmpty else {
-            throw TLSFileError(role: "certificate", path: files.certificateChainPath, reason: "holds no PEM certificate")
+            throw TLSFileError(
+                role: "certificate", path: files.certificateChainPath, reason: "holds no PEM certificate")
         }
         let key: NIOSSLPrivateKey
         if let passphrase = files.passphrase {

@@ -82,7 +82,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                 response = router.respond(to: request)
             }
             upgradeFailure = nil
-            let (keepAlive, version) = (head.isKeepAlive, head.version)
+            let keepAlive = head.isKeepAlive
             if response.status.code >= 400 && response.status.code != 404 { reportRejection(response, head: head) }
             guard response.deferred != nil || pending != nil else {
                 router.account(method: head.method, uri: head.uri, status: response.status)

@@ -73,15 +73,12 @@ extension Engine {
     private static func queueWatchlist(_ handles: [ConnectionHandle], name: String, userIDs: [String]) {
         guard !handles.isEmpty, !userIDs.isEmpty else { return }
         let message = ServerMessage.watchlistEvents(name: name, userIDs: userIDs)
-        for group in FanoutGroup.partition(handles) {
-            group.loop.execute { BroadcastWriter.write(message, to: [group]) }
-        }
+        BroadcastWriter.write(message, to: FanoutGroup.partition(handles.map(\.writer)))
     }
 
-    /// Counts and shows what `queueWatchlist` sent.
+    /// Shows what `queueWatchlist` sent (the writers count the messages).
     private func reportWatchlist(_ handles: [ConnectionHandle], name: String, userIDs: [String], app: Application) {
         guard !handles.isEmpty, !userIDs.isEmpty else { return }
-        totals.messagesOut.add(handles.count, ordering: .relaxed)
         events.emit {
             EngineEvent(
                 kind: .watchlist, appID: app.id, socketID: handles.count == 1 ? handles[0].socketID : nil,
@@ -110,8 +107,7 @@ extension Engine {
     ) -> Int {
         guard let userID = UserChannel.userID(in: channel) else { return 0 }
         let handles = registry.withState { $0.users.handles(ofUser: userID) }.filter { $0.socketID != socketID }
-        BroadcastWriter.write(payload, to: FanoutGroup.partition(handles))
-        totals.messagesOut.add(handles.count, ordering: .relaxed)
+        BroadcastWriter.write(payload, to: FanoutGroup.partition(handles.map(\.writer)))
         events.emit {
             EngineEvent(
                 kind: kind, appID: registry.app.id, socketID: socketID, channel: channel, event: event,

@@ -159,7 +159,7 @@ import Testing
             [
                 #" reverb-tui  ws://127.0.0.1:8080  tls off  key 2 apps  up 01:02:03  mem 23.4 MB"#,
                 #" conns 3  channels 3  presence 2  in 13/s  out 30/s  api 2.0/s  dropped 0    █▅"#,
-                #"┌ Keys ────────────────────────────────────────────────────────────── 1-18/89 ─┐"#,
+                #"┌ Keys ────────────────────────────────────────────────────────────── 1-18/91 ─┐"#,
                 #"│ Global                                                                       │"#,
                 #"│   ?            help (this list)                                              │"#,
                 #"│   q/ctrl-c     quit (asks first: it stops the server)                        │"#,

@@ -1,6 +1,5 @@
 import Foundation
 import NIOCore
-import NIOEmbedded
 import Synchronization
 import Testing
 
@@ -12,9 +11,7 @@ struct AppStateTests {
     let app = Application(id: "1", key: "key", secret: "secret", maxConnections: 3)
     let now = Date(timeIntervalSince1970: 1_000)
 
-    func handle(_ socketID: String) -> ConnectionHandle {
-        ConnectionHandle(socketID: socketID, app: app, origin: nil, channel: EmbeddedChannel())
-    }
+    func handle(_ socketID: String) -> ConnectionHandle { .embedded(socketID: socketID, app: app) }
 
     func member(_ id: String, name: String? = nil) -> JSONValue {
         var members = [JSONMember("user_id", .string(id))]
@@ -126,7 +123,7 @@ struct AppStateTests {
         _ = state.subscribe(a, to: "one", userID: nil, channelData: nil, now: now)
         _ = state.subscribe(a, to: "two", userID: nil, channelData: nil, now: now)
         a.messagesIn.add(5, ordering: .relaxed)
-        a.messagesOut.add(7, ordering: .relaxed)
+        for _ in 0..<7 { a.writer.send(OutboundFrame.text(ServerMessage.pong)) }
         let departures = state.close(socketID: "1.1")
         #expect(Set(departures.map(\.channel)) == ["one", "two"])
         #expect(departures.allSatisfy { $0.vacated })

@@ -225,7 +225,7 @@ struct ConsoleStreamTests {
                 PublishRequest(appID: Fixtures.main.id, channels: ["nobody"], event: "e", data: "\(index)"))
         }
         try await console.channel.setOption(.autoRead, value: true).get()
-        let reported = try await Self.next(console, timeout: .seconds(20)) { ($0.dropped ?? 0) > 0 }
+        let reported = try await Self.next(console, timeout: .seconds(60)) { ($0.dropped ?? 0) > 0 }
         #expect((reported.dropped ?? 0) > 0)
         #expect(running.server.snapshot(includingConnections: false).droppedEvents >= reported.dropped ?? 0)
         await console.close()

@@ -273,6 +273,17 @@ struct SlowClientTests {
                     PublishRequest(appID: Fixtures.main.id, channels: ["feed"], event: "E", data: data))
                 _ = await healthy.receive()
             }
+            #expect(delivered >= 200)
+            var dropped = false
+            for _ in 0..<100 where !dropped {
+                try await Task.sleep(for: .milliseconds(50))
+                dropped = server.server.snapshot().apps.first { $0.id == Fixtures.main.id }?.connections.count == 1
+            }
+            #expect(dropped)
+            #expect(ring.drain().contains { $0.code == 4100 && $0.socketID == stalled.socketID })
+            try server.server.publish(
+                PublishRequest(appID: Fixtures.main.id, channels: ["feed"], event: "after", data: "1"))
+            #expect(await healthy.receive() == #"{"event":"after","data":"1","channel":"feed"}"#)
         }
     }
 }

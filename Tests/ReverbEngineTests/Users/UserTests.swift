@@ -52,11 +52,8 @@ struct UserTests {
 
     @Test("a user is online while any socket is signed in; watchers hear the first and the last")
     func directory() {
-        let channel = EmbeddedChannel()
         let app = Application(id: "1", key: "k", secret: "s")
-        func handle(_ id: String) -> ConnectionHandle {
-            ConnectionHandle(socketID: id, app: app, origin: nil, channel: channel)
-        }
+        func handle(_ id: String) -> ConnectionHandle { .embedded(socketID: id, app: app) }
         let (watcher, aliceTab1, aliceTab2) = (handle("1.1"), handle("2.2"), handle("3.3"))
         var directory = UserDirectory()
         let watching = directory.signIn(watcher, userID: "bob", watchlist: ["alice", "carol", "alice"])
@@ -80,7 +77,6 @@ struct UserTests {
         let again = directory.signIn(watcher, userID: "dave", watchlist: [])
         #expect(again.replaced?.userID == "bob" && again.replaced?.wentOffline == true)
         #expect(directory.handles(ofUser: "bob").isEmpty && directory.signedInCount == 1)
-        _ = try? channel.finish()
     }
 
     @Test("subscription counts: every change, then at most every 5 s above 100 with a trailing flush")
