@@ -108,6 +108,12 @@ final class Engine: Sendable {
     func received(_ message: ClientMessage, from handle: ConnectionHandle) {
         switch message {
         case .subscribe(let channel, _, _) where channel.hasPrefix(UserChannel.prefix):
+            // The same name rules as every channel: `#server-to-user-` alone names nobody.
+            do throws(PusherError) {
+                try SubscriptionRules.checkName(channel)
+            } catch {
+                return reject(handle, with: error, channel: channel, event: "pusher:subscribe")
+            }
             subscribeToUserChannel(handle, channel: channel)
         case .signin(let auth, let userData):
             signIn(handle, auth: auth, userData: userData)

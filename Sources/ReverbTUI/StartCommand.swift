@@ -92,7 +92,8 @@ struct StartCommand: AsyncParsableCommand {
         }
         // After a graceful stop the port is no longer bound: remember the real one (it matters with --port 0).
         let address = server.listeningAddress
-        Banner.print(server: server, loaded: loaded, write: consoleWanted ? Output.line : production.write)
+        // Registered for `restart` and listening for SIGHUP before the banner says the server is up, so whoever
+        // waits for the banner can signal it at once.
         do {
             try await production.started(server: server, metrics: metrics)
         } catch {
@@ -100,6 +101,7 @@ struct StartCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { production.stopped() }
+        Banner.print(server: server, loaded: loaded, write: consoleWanted ? Output.line : production.write)
 
         var services: [any Service] = [server] + production.services
         // With the console on screen its stream pane is the --debug view; printed lines would tear the screen.

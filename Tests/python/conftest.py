@@ -6,7 +6,9 @@ this folder (e.g. the tmux console tests) are unaffected.
 * ``reverb``         – one ``reverb-tui --headless`` server for the whole session
                        with the apps of ``reverb_harness.APP_CONFIGS``.
 * ``start_server``   – factory for an extra server (a differing server setting);
-                       stopped at the end of the test.
+                       stopped at the end of the test; a failed start fails the test.
+* ``servers``        – the same, with an environment, and a failed start raises
+                       ``RuntimeError`` for tests that expect the server to refuse.
 * ``ws``             – factory for raw WebSocket clients on ``reverb``; all are
                        closed at the end of the test.
 * ``apps``           – ``reverb_harness.APPS``.
@@ -42,21 +44,28 @@ def reverb():
 
 
 @pytest.fixture
-def start_server():
+def start_server(servers):
+    def start(config: dict | None = None, extra_args: list[str] | None = None):
+        error = None
+        try:
+            return servers(config, extra_args)
+        except RuntimeError as e:
+            error = str(e)
+        pytest.fail(error, pytrace=False)
+
+    return start
+
+
+@pytest.fixture
+def servers():
     import reverb_harness as h
     started = []
 
-    def start(config: dict | None = None, extra_args: list[str] | None = None):
-        server = h.ServerProcess(config or h.default_config(), extra_args)
+    def start(config: dict | None = None, extra_args: list[str] | None = None, env: dict | None = None):
+        server = h.ServerProcess(config or h.default_config(), extra_args, env=env)
         started.append(server)
         _servers_for_report.append(server)
-        error = None
-        try:
-            server.start()
-        except RuntimeError as e:
-            error = str(e)
-        if error:
-            pytest.fail(error, pytrace=False)
+        server.start()
         return server
 
     yield start

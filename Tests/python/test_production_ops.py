@@ -22,21 +22,6 @@ import production_harness as p
 import reverb_harness as h
 
 
-@pytest.fixture
-def servers():
-    started: list[h.ServerProcess] = []
-
-    def start(config: dict, extra_args=None, env=None) -> h.ServerProcess:
-        server = h.ServerProcess(config, extra_args, env=env)
-        started.append(server)
-        server.start()
-        return server
-
-    yield start
-    for s in started:
-        s.terminate()
-
-
 def config_with(app: dict) -> dict:
     config = h.default_config()
     config["apps"] = [app]

@@ -18,21 +18,6 @@ import reverb_harness as h
 
 
 @pytest.fixture
-def servers():
-    started: list[h.ServerProcess] = []
-
-    def start(config: dict, extra_args=None, env=None) -> h.ServerProcess:
-        server = h.ServerProcess(config, extra_args, env=env)
-        started.append(server)
-        server.start()
-        return server
-
-    yield start
-    for s in started:
-        s.terminate()
-
-
-@pytest.fixture
 def pki(tmp_path):
     ca = p.make_ca(tmp_path)
     return tmp_path, ca
