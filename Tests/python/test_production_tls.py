@@ -110,9 +110,10 @@ def test_herd_and_valet_certificates_are_found_for_the_hostname(servers, pki, fo
     else:
         env["REVERB_HOST"] = "laravel.test"
     server = servers(h.default_config(), args, env=env)
-    log = server.log_text()
+    # The banner is written line by line; wait for the line that names the certificate.
+    log = p.wait_for_log(server, "Herd/Valet")
     assert "Starting secure server on" in log and "(laravel.test)" in log
-    assert "Herd/Valet" in log and str(certificates / "laravel.test.crt") in log
+    assert str(certificates / "laravel.test.crt") in log
     ws, _ = wss_client(server, ca, h.APPS["main"].key, server_hostname="laravel.test")
     ws.close()
     assert p.peer_certificate(server.port, ca, server_hostname="laravel.test") == leaf.der

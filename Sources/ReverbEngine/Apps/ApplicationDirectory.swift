@@ -1,11 +1,11 @@
 /// Every configured app, found by key (WebSocket `/app/{key}`) or by id (HTTP API `/apps/{id}`).
-public struct ApplicationDirectory: Sendable {
-    public let all: [Application]
+package struct ApplicationDirectory: Sendable {
+    package let all: [Application]
     private let byKey: [String: Application]
     private let byID: [String: Application]
 
     /// Fails when two apps share an id or a key.
-    public init(_ apps: [Application]) throws(ConfigurationError) {
+    package init(_ apps: [Application]) throws(ConfigurationError) {
         var byKey: [String: Application] = [:]
         var byID: [String: Application] = [:]
         for app in apps {
@@ -23,6 +23,6 @@ public struct ApplicationDirectory: Sendable {
         self.byID = byID
     }
 
-    public func app(key: String) -> Application? { byKey[key] }
-    public func app(id: String) -> Application? { byID[id] }
+    package func app(key: String) -> Application? { byKey[key] }
+    package func app(id: String) -> Application? { byID[id] }
 }

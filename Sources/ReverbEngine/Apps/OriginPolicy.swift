@@ -1,8 +1,8 @@
 import Foundation
 /// Matches an `Origin` header against an app's `allowed_origins` (host-only globs, Reverb's rules).
-public enum OriginPolicy {
+package enum OriginPolicy {
     /// True when `origin` (a full `Origin` header value, or nil when absent) is allowed by `patterns`.
-    public static func allows(_ origin: String?, patterns: [String]) -> Bool {
+    package static func allows(_ origin: String?, patterns: [String]) -> Bool {
         if patterns.contains("*") { return true }
         guard let origin, let host = host(of: origin) else { return false }
         return patterns.contains { glob($0, matches: host) }

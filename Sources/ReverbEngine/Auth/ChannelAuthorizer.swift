@@ -3,16 +3,16 @@ import Foundation
 
 /// Checks the `auth` of a private, presence or encrypted subscription: HMAC-SHA256 of
 /// `socket_id:channel[:channel_data]` with the app secret, hex, after the `key:` prefix.
-public enum ChannelAuthorizer {
+package enum ChannelAuthorizer {
     /// The hex signature a Laravel auth endpoint would produce.
-    public static func signature(secret: String, socketID: String, channel: String, channelData: String?) -> String {
+    package static func signature(secret: String, socketID: String, channel: String, channelData: String?) -> String {
         var message = "\(socketID):\(channel)"
         if let channelData, !channelData.isEmpty { message += ":\(channelData)" }
         return HMACSigner.hexSignature(of: message, secret: secret)
     }
 
     /// True when `auth` (`key:signature`, or a bare signature) is right for this subscription.
-    public static func isAuthorized(
+    package static func isAuthorized(
         auth: String?, secret: String, socketID: String, channel: String, channelData: String?
     ) -> Bool {
         guard let auth, !auth.isEmpty else { return false }

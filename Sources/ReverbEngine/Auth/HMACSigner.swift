@@ -2,14 +2,14 @@ import Crypto
 import Foundation
 
 /// HMAC-SHA256 hex signatures and constant-time comparison, shared by channel auth and API signatures.
-public enum HMACSigner {
-    public static func hexSignature(of message: String, secret: String) -> String {
+package enum HMACSigner {
+    package static func hexSignature(of message: String, secret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(
             for: Data(message.utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return hex(code)
     }
 
-    public static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+    package static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
@@ -21,7 +21,7 @@ public enum HMACSigner {
     }
 
     /// Compares without an early exit, so timing does not reveal how much of a signature was right.
-    public static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    package static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
         let a = Array(lhs.utf8)
         let b = Array(rhs.utf8)
         guard a.count == b.count else { return false }

@@ -1,20 +1,20 @@
 import OrderedCollections
 
 /// The users on one presence channel, in join order, each counted once however many sockets they use.
-public struct PresenceRoster: Sendable {
+package struct PresenceRoster: Sendable {
     /// One user: the id as the client sent it (number or string), the info, and how many sockets hold it.
-    public struct Member: Sendable, Hashable {
-        public var userID: JSONValue
-        public var userInfo: JSONValue?
-        public var connections: Int
+    package struct Member: Sendable, Hashable {
+        package var userID: JSONValue
+        package var userInfo: JSONValue?
+        package var connections: Int
     }
 
-    public private(set) var members: OrderedDictionary<String, Member> = [:]
+    package private(set) var members: OrderedDictionary<String, Member> = [:]
 
-    public init() {}
+    package init() {}
 
     /// The key two ids share when they name the same user: `1` and `"1"` are one user.
-    public static func key(for userID: JSONValue) -> String? {
+    package static func key(for userID: JSONValue) -> String? {
         switch userID {
         case .string(let text): text
         case .number(let literal): literal
@@ -23,7 +23,7 @@ public struct PresenceRoster: Sendable {
     }
 
     /// Adds one socket of a user; true when the user was not present before (so `member_added` is due).
-    public mutating func join(userID: JSONValue, userInfo: JSONValue?) -> Bool {
+    package mutating func join(userID: JSONValue, userInfo: JSONValue?) -> Bool {
         guard let key = Self.key(for: userID) else { return false }
         if var member = members[key] {
             member.connections += 1
@@ -35,7 +35,7 @@ public struct PresenceRoster: Sendable {
     }
 
     /// Removes one socket of a user; returns the member when that was the user's last socket.
-    public mutating func leave(userID: JSONValue) -> Member? {
+    package mutating func leave(userID: JSONValue) -> Member? {
         guard let key = Self.key(for: userID), var member = members[key] else { return nil }
         member.connections -= 1
         if member.connections > 0 {
@@ -46,10 +46,10 @@ public struct PresenceRoster: Sendable {
         return member
     }
 
-    public var count: Int { members.count }
+    package var count: Int { members.count }
 
     /// The `data` of `subscription_succeeded`: `{"presence":{"count":…,"ids":[…],"hash":{…}}}`.
-    public var subscriptionData: String {
+    package var subscriptionData: String {
         var ids: [JSONValue] = []
         var hash: [JSONMember] = []
         ids.reserveCapacity(members.count)

@@ -1,8 +1,8 @@
 /// Reads a Laravel `.env` file the way phpdotenv does for the lines Laravel projects use: `KEY=value`,
 /// `export KEY=value`, single and double quotes, `#` comments, and `${OTHER}` references.
-public enum DotEnvFile {
+package enum DotEnvFile {
     /// Parses `text`; `${NAME}` resolves to earlier entries of the file, then to `environment`.
-    public static func parse(_ text: String, environment: [String: String] = [:]) -> [String: String] {
+    package static func parse(_ text: String, environment: [String: String] = [:]) -> [String: String] {
         var values: [String: String] = [:]
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).makeIterator()
         while let rawLine = lines.next() {

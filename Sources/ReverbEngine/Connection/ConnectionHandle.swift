@@ -3,11 +3,11 @@ import NIOCore
 import Synchronization
 
 /// A thread-safe handle on one open WebSocket connection: what the registry stores and broadcasts write to.
-public final class ConnectionHandle: Sendable {
-    public let socketID: String
-    public let app: Application
-    public let origin: String?
-    public let connectedAt: Date
+package final class ConnectionHandle: Sendable {
+    package let socketID: String
+    package let app: Application
+    package let origin: String?
+    package let connectedAt: Date
     /// The only way bytes reach this socket.
     let writer: SocketWriter
     private let channel: any Channel
@@ -35,7 +35,7 @@ public final class ConnectionHandle: Sendable {
 
     var messagesOut: Int { writer.messagesSent }
 
-    public var lastSeenAt: Date {
+    package var lastSeenAt: Date {
         Date(timeIntervalSince1970: Double(lastSeenMilliseconds.load(ordering: .relaxed)) / 1000)
     }
 

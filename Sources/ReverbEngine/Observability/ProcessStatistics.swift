@@ -8,9 +8,9 @@
 import Foundation
 
 /// Process facts for the banner and the console: resident memory and the open-file limit.
-public enum ProcessStatistics {
+package enum ProcessStatistics {
     /// Resident set size from `/proc/self/statm`; 0 where it cannot be read.
-    public static func residentMemoryBytes() -> Int {
+    package static func residentMemoryBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
@@ -19,7 +19,7 @@ public enum ProcessStatistics {
 
     /// Raises the soft `RLIMIT_NOFILE` to the hard limit and returns the new soft limit.
     @discardableResult
-    public static func raiseOpenFileLimit() -> Int {
+    package static func raiseOpenFileLimit() -> Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
         if limit.rlim_cur < limit.rlim_max {

@@ -1,5 +1,5 @@
 /// A message a client sent over the socket, validated (Reverb's rules: docs/protocol.md, Wire compatibility).
-public enum ClientMessage: Sendable, Hashable {
+package enum ClientMessage: Sendable, Hashable {
     case subscribe(channel: String, auth: String?, channelData: String?)
     case unsubscribe(channel: String)
     case ping
@@ -12,7 +12,7 @@ public enum ClientMessage: Sendable, Hashable {
     case ignored(event: String)
 
     /// The event name, for logs and the console.
-    public var eventName: String {
+    package var eventName: String {
         switch self {
         case .subscribe: "pusher:subscribe"
         case .unsubscribe: "pusher:unsubscribe"
@@ -24,7 +24,7 @@ public enum ClientMessage: Sendable, Hashable {
     }
 
     /// Decodes one text message; anything malformed is `PusherError.invalidMessageFormat` (4200).
-    public static func decode(_ text: String) throws(PusherError) -> ClientMessage {
+    package static func decode(_ text: String) throws(PusherError) -> ClientMessage {
         guard let document = try? JSONParser.parse(text), case .object = document,
             case .string(let event)? = document["event"]
         else { throw .invalidMessageFormat }

@@ -1,14 +1,14 @@
 /// A strict RFC 8259 parser into `JSONValue`, over UTF-8 bytes.
-public enum JSONParser {
+package enum JSONParser {
     /// The deepest nesting accepted; deeper documents are refused rather than risking the stack.
-    public static let maximumDepth = 128
+    package static let maximumDepth = 128
 
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var text = text
         return try text.withUTF8 { bytes in Result { () throws(JSONParseError) in try parse(bytes: bytes) } }.get()
     }
 
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    package static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
         var reader = Reader(bytes: bytes)
         reader.skipWhitespace()
         let value = try reader.parseValue(depth: 0)
@@ -17,7 +17,7 @@ public enum JSONParser {
         return value
     }
 
-    public static func parse<Bytes: Sequence<UInt8>>(bytes: Bytes) throws(JSONParseError) -> JSONValue {
+    package static func parse<Bytes: Sequence<UInt8>>(bytes: Bytes) throws(JSONParseError) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { buffer in
             Result { () throws(JSONParseError) in try parse(bytes: buffer) }

@@ -23,14 +23,14 @@ enum JSONEscaping {
 
 extension ByteBuffer {
     /// Writes `text` as a quoted, escaped JSON string.
-    public mutating func writeJSONString(_ text: String) {
+    package mutating func writeJSONString(_ text: String) {
         writeInteger(UInt8(ascii: "\""))
         writeJSONStringContents(text)
         writeInteger(UInt8(ascii: "\""))
     }
 
     /// Writes `text` escaped for the inside of a JSON string, without the quotes.
-    public mutating func writeJSONStringContents(_ text: String) {
+    package mutating func writeJSONStringContents(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var runStart = 0
@@ -48,7 +48,7 @@ extension ByteBuffer {
     }
 
     /// Writes a JSON value as compact text.
-    public mutating func writeJSON(_ value: JSONValue) {
+    package mutating func writeJSON(_ value: JSONValue) {
         switch value {
         case .null: writeStaticString("null")
         case .bool(let flag): writeStaticString(flag ? "true" : "false")
@@ -85,7 +85,7 @@ struct JSONTextWriter {
 
 extension String {
     /// This string as a quoted JSON string literal.
-    public var jsonQuoted: String {
+    package var jsonQuoted: String {
         var buffer = ByteBufferAllocator().buffer(capacity: utf8.count + 2)
         buffer.writeJSONString(self)
         return String(buffer: buffer)

@@ -2,7 +2,7 @@
 ///
 /// Presence `channel_data` and client-event payloads are re-sent to other clients, so they are kept exactly
 /// as received (`{"user_id":2,"user_info":{...}}` stays in that order, `1.0` stays `1.0`).
-public enum JSONValue: Sendable, Hashable {
+package enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     /// A number, as its literal text.
@@ -12,20 +12,20 @@ public enum JSONValue: Sendable, Hashable {
     case object([JSONMember])
 
     /// The value of `key` when this is an object that has it.
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first(where: { $0.key == key })?.value
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let text) = self { return text }
         return nil
     }
 
-    public var isNull: Bool { self == .null }
+    package var isNull: Bool { self == .null }
 
     /// Compact JSON text (no spaces; `/` and non-ASCII left unescaped).
-    public var jsonText: String {
+    package var jsonText: String {
         var writer = JSONTextWriter()
         writer.write(self)
         return writer.text

@@ -1,34 +1,34 @@
 /// A Pusher protocol error: sent as `pusher:error`, and as the WebSocket close code when it is fatal.
-public struct PusherError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var code: Int
-    public var message: String
+package struct PusherError: Error, Sendable, Hashable, CustomStringConvertible {
+    package var code: Int
+    package var message: String
 
-    public init(code: Int, message: String) {
+    package init(code: Int, message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code) \(message)" }
+    package var description: String { "\(code) \(message)" }
 
-    public static let applicationDoesNotExist = PusherError(code: 4001, message: "Application does not exist")
-    public static let overQuota = PusherError(code: 4004, message: "Application is over connection quota")
-    public static let originNotAllowed = PusherError(code: 4009, message: "Origin not allowed")
-    public static let unauthorized = PusherError(code: 4009, message: "Connection is unauthorized")
-    public static let notAMember = PusherError(
+    package static let applicationDoesNotExist = PusherError(code: 4001, message: "Application does not exist")
+    package static let overQuota = PusherError(code: 4004, message: "Application is over connection quota")
+    package static let originNotAllowed = PusherError(code: 4009, message: "Origin not allowed")
+    package static let unauthorized = PusherError(code: 4009, message: "Connection is unauthorized")
+    package static let notAMember = PusherError(
         code: 4009, message: "The client is not a member of the specified channel.")
-    public static let invalidMessageFormat = PusherError(code: 4200, message: "Invalid message format")
-    public static let pongNotReceived = PusherError(code: 4201, message: "Pong reply not received in time")
-    public static let clientEventsDisabled = PusherError(
+    package static let invalidMessageFormat = PusherError(code: 4200, message: "Invalid message format")
+    package static let pongNotReceived = PusherError(code: 4201, message: "Pong reply not received in time")
+    package static let clientEventsDisabled = PusherError(
         code: 4301, message: "The app does not have client messaging enabled.")
-    public static let clientEventsNotAllowedOnChannel = PusherError(
+    package static let clientEventsNotAllowedOnChannel = PusherError(
         code: 4301, message: "Client events are only allowed on private and presence channels.")
-    public static let rateLimitExceeded = PusherError(code: 4301, message: "Rate limit exceeded")
+    package static let rateLimitExceeded = PusherError(code: 4301, message: "Rate limit exceeded")
 
     /// The message a console kick sends with the chosen close code.
-    public static func closedByOperator(code: Int) -> PusherError {
+    package static func closedByOperator(code: Int) -> PusherError {
         PusherError(code: code, message: "Connection closed by the server operator")
     }
 
     /// Sent to each socket of a user closed by `terminate_connections`: 4009, so clients do not reconnect.
-    public static let terminatedByServer = PusherError(code: 4009, message: "Connection terminated by the server")
+    package static let terminatedByServer = PusherError(code: 4009, message: "Connection terminated by the server")
 }

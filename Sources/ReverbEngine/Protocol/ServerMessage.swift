@@ -3,11 +3,11 @@ import NIOCore
 /// Encodes every server-to-client Pusher message straight into a `ByteBuffer`, with Reverb's member order.
 ///
 /// A broadcast is encoded once and the same buffer is written to every subscriber.
-public enum ServerMessage {
+package enum ServerMessage {
     static let allocator = ByteBufferAllocator()
 
     /// `{"event":…,"data":"…","channel":…}`: `data` is a JSON string; empty `channel` is left out.
-    public static func envelope(event: String, data: String?, channel: String?) -> ByteBuffer {
+    package static func envelope(event: String, data: String?, channel: String?) -> ByteBuffer {
         var buffer = allocator.buffer(
             capacity: 48 + event.utf8.count + (data?.utf8.count ?? 0) + (channel?.utf8.count ?? 0))
         buffer.writeStaticString("{\"event\":")
@@ -24,7 +24,7 @@ public enum ServerMessage {
         return buffer
     }
 
-    public static func connectionEstablished(socketID: String, activityTimeout: Int) -> ByteBuffer {
+    package static func connectionEstablished(socketID: String, activityTimeout: Int) -> ByteBuffer {
         envelope(
             event: "pusher:connection_established",
             data: "{\"socket_id\":\(socketID.jsonQuoted),\"activity_timeout\":\(activityTimeout)}",
@@ -32,41 +32,41 @@ public enum ServerMessage {
     }
 
     /// `pusher_internal:subscription_succeeded`; `presence` is the roster for presence channels.
-    public static func subscriptionSucceeded(channel: String, presence: PresenceRoster? = nil) -> ByteBuffer {
+    package static func subscriptionSucceeded(channel: String, presence: PresenceRoster? = nil) -> ByteBuffer {
         envelope(
             event: "pusher_internal:subscription_succeeded", data: presence.map(\.subscriptionData) ?? "{}",
             channel: channel)
     }
 
     /// `pusher_internal:member_added` carrying the joining member's whole `channel_data`.
-    public static func memberAdded(channel: String, channelData: JSONValue) -> ByteBuffer {
+    package static func memberAdded(channel: String, channelData: JSONValue) -> ByteBuffer {
         envelope(event: "pusher_internal:member_added", data: channelData.jsonText, channel: channel)
     }
 
-    public static func memberRemoved(channel: String, userID: JSONValue) -> ByteBuffer {
+    package static func memberRemoved(channel: String, userID: JSONValue) -> ByteBuffer {
         envelope(event: "pusher_internal:member_removed", data: "{\"user_id\":\(userID.jsonText)}", channel: channel)
     }
 
-    public static func cacheMiss(channel: String) -> ByteBuffer {
+    package static func cacheMiss(channel: String) -> ByteBuffer {
         envelope(event: "pusher:cache_miss", data: nil, channel: channel)
     }
 
-    public static let pong = envelope(event: "pusher:pong", data: nil, channel: nil)
-    public static let ping = envelope(event: "pusher:ping", data: nil, channel: nil)
+    package static let pong = envelope(event: "pusher:pong", data: nil, channel: nil)
+    package static let ping = envelope(event: "pusher:ping", data: nil, channel: nil)
 
-    public static func error(_ error: PusherError) -> ByteBuffer {
+    package static func error(_ error: PusherError) -> ByteBuffer {
         envelope(
             event: "pusher:error", data: "{\"code\":\(error.code),\"message\":\(error.message.jsonQuoted)}",
             channel: nil)
     }
 
     /// An event from the HTTP API or the console: `data` is passed through as the string the caller gave.
-    public static func event(name: String, data: String, channel: String) -> ByteBuffer {
+    package static func event(name: String, data: String, channel: String) -> ByteBuffer {
         envelope(event: name, data: data, channel: channel)
     }
 
     /// A `batch_events` item: Reverb orders it `event, channel, data`.
-    public static func batchEvent(name: String, data: String, channel: String) -> ByteBuffer {
+    package static func batchEvent(name: String, data: String, channel: String) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 48 + name.utf8.count + data.utf8.count + channel.utf8.count)
         buffer.writeStaticString("{\"event\":")
         buffer.writeJSONString(name)
@@ -79,7 +79,7 @@ public enum ServerMessage {
     }
 
     /// A relayed client event: `data` stays a JSON value (not a string); `user_id` is the sender's presence id.
-    public static func clientEvent(name: String, channel: String, data: JSONValue?, userID: JSONValue?) -> ByteBuffer {
+    package static func clientEvent(name: String, channel: String, data: JSONValue?, userID: JSONValue?) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: 64)
         buffer.writeStaticString("{\"event\":")
         buffer.writeJSONString(name)

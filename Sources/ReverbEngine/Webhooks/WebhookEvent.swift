@@ -25,7 +25,7 @@ public struct WebhookEvent: Sendable, Hashable {
     }
 
     /// The element of the body's `events` array, members in Pusher's documented order.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var members = [JSONMember("name", .string(type.rawValue)), JSONMember("channel", .string(channel))]
         switch type {
         case .clientEvent:
