@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Configuration/ConfigurationFile+PusherFeatures.swift

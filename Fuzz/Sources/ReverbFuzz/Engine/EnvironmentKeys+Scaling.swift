@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Configuration/EnvironmentKeys+Scaling.swift

@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Protocol/JSONMember.swift

@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Configuration/TLSOptions.swift

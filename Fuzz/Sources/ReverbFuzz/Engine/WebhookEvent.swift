@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Webhooks/WebhookEvent.swift

@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Webhooks/WebhookEventType.swift
