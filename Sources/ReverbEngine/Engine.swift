@@ -301,19 +301,24 @@ final class Engine: Sendable {
         _ payload: ByteBuffer, event: String, channel: String, in registry: AppRegistry, excluding socketID: String?,
         kind: EngineEvent.Kind, acceptedAt: NIODeadline? = nil
     ) -> Int {
-        let app = registry.app
-        let now = Date()
-        let started = NIODeadline.now().uptimeNanoseconds
         if channel.hasPrefix(UserChannel.prefix) {
             return deliverToUser(payload, event: event, channel: channel, in: registry, excluding: socketID, kind: kind)
         }
+        let app = registry.app
+        let now = Date()
+        let started = NIODeadline.now().uptimeNanoseconds
         let groups = registry.withState { state in
             state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
             return state.recipients(of: channel, excluding: socketID)
         }
-        let completion = BroadcastCompletion(
-            latency: totals.broadcastLatency, startedAt: started, timer: metrics.broadcastTimer,
-            acceptedAt: acceptedAt, loops: BroadcastWriter.loops(of: groups))
+        // Timing needs one small object per broadcast; a channel nobody is on costs nothing.
+        let loops = BroadcastWriter.loops(of: groups)
+        let completion =
+            loops == 0
+            ? nil
+            : BroadcastCompletion(
+                latency: totals.broadcastLatency, startedAt: started, timer: metrics.broadcastTimer,
+                acceptedAt: acceptedAt, loops: loops)
         BroadcastWriter.write(payload, to: groups, completion: completion)
         let delivered = groups.reduce(0) { $0 + $1.count }
         metrics.sent(appID: app.id, count: delivered)
