@@ -185,11 +185,6 @@ def test_idle_keep_alive_http_connection_is_closed(start_server):
         s.close()
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug, issue 10 stays open: in full-suite runs the server sometimes dies with SIGILL once every "
-    "file descriptor is taken (suspected: the runtime's dispatch layer cannot create a descriptor); passes alone",
-)
 def test_accept_pauses_at_the_file_limit_without_spinning(start_server):
     server = start_server(config_with(handshake_timeout=60))
     pid = server.proc.pid

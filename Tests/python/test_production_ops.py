@@ -123,6 +123,31 @@ def metrics_server(servers, app: dict, extra=None):
     return server, port
 
 
+def test_metrics_count_what_the_server_defended_itself_against(servers):
+    app_cfg = p.unique_app("defence")
+    config = config_with(app_cfg)
+    config.setdefault("server", {}).update({"handshake_timeout": 1, "http_idle_timeout": 1})
+    port = p.free_port()
+    server = servers(config, ["--metrics-port", str(port)])
+    p.wait_for_log(server, re.escape(f"Metrics on http://127.0.0.1:{port}/metrics"))
+    names = ["reverb_handshake_timeouts_total", "reverb_http_idle_timeouts_total", "reverb_protocol_errors_total",
+             "reverb_accept_pauses_total"]
+    assert all(p.sample(p.scrape(port), name) == 0 for name in names)
+    silent = socket.create_connection((server.host, server.port))          # never sends a request
+    idle = socket.create_connection((server.host, server.port))            # one request, then nothing
+    idle.sendall(b"GET /up HTTP/1.1\r\nHost: x\r\n\r\n")
+    bad = socket.create_connection((server.host, server.port))             # not HTTP at all
+    bad.sendall(b"\x00\x01 nonsense\r\n\r\n")
+    try:
+        h.wait_until(lambda: p.sample(p.scrape(port), "reverb_handshake_timeouts_total") == 1, timeout=10)
+        h.wait_until(lambda: p.sample(p.scrape(port), "reverb_http_idle_timeouts_total") == 1, timeout=10)
+        h.wait_until(lambda: p.sample(p.scrape(port), "reverb_protocol_errors_total") == 1, timeout=10)
+        assert p.sample(p.scrape(port), "reverb_accept_pauses_total") == 0
+    finally:
+        for s in (silent, idle, bad):
+            s.close()
+
+
 def test_metrics_follow_connections_channels_presence_and_messages(servers):
     app_cfg = p.unique_app("metrics")
     app = p.app_of(app_cfg)

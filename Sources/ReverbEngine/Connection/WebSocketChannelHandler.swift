@@ -187,7 +187,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
             closing = true
             closeSent = true
             keepAliveTimer?.cancel()
-            engine.totals.protection.slowClientsDropped.add(1, ordering: .relaxed)
+            engine.totals.protection.slowClientsDropped.increment()
             let appID = app?.id ?? ""
             let socketID = writer?.socketID
             let limit = engine.configuration.writeBufferLimit
@@ -248,7 +248,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         keepAliveTimer?.cancel()
         if Self.protocolErrorCodes.contains(code) {
             // Frame-level failures are errors an operator should see in --debug and the console's error filter.
-            engine.totals.protection.protocolErrors.add(1, ordering: .relaxed)
+            engine.totals.protection.protocolErrors.increment()
             let appID = app?.id ?? ""
             let socketID = writer?.socketID
             engine.events.emit {

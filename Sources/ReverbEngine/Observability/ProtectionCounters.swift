@@ -1,3 +1,4 @@
+import Metrics
 import Synchronization
 
 /// How often the server defended itself since start: connections closed for being slow or silent, requests
@@ -17,21 +18,39 @@ public struct ProtectionCounters: Sendable, Hashable, Codable {
     public init() {}
 }
 
-/// The atomics behind `ProtectionCounters`.
+/// The atomics behind `ProtectionCounters`, each mirrored by a metrics counter (docs/metrics.md).
 final class ProtectionTotals: Sendable {
-    let slowClientsDropped = Atomic<Int>(0)
-    let handshakeTimeouts = Atomic<Int>(0)
-    let idleTimeouts = Atomic<Int>(0)
-    let acceptPauses = Atomic<Int>(0)
-    let protocolErrors = Atomic<Int>(0)
+    /// One monotonic count, read by the console and exported as a metric.
+    final class Count: Sendable {
+        private let value = Atomic<Int>(0)
+        private let metric: Counter?
+
+        init(metric label: String?) {
+            metric = label.map { Counter(label: $0) }
+        }
+
+        func increment() {
+            value.add(1, ordering: .relaxed)
+            metric?.increment()
+        }
+
+        func load() -> Int { value.load(ordering: .relaxed) }
+    }
+
+    /// Exported by `EngineMetrics` as `reverb_dropped_slow_clients_total`.
+    let slowClientsDropped = Count(metric: nil)
+    let handshakeTimeouts = Count(metric: "reverb_handshake_timeouts_total")
+    let idleTimeouts = Count(metric: "reverb_http_idle_timeouts_total")
+    let acceptPauses = Count(metric: "reverb_accept_pauses_total")
+    let protocolErrors = Count(metric: "reverb_protocol_errors_total")
 
     var counters: ProtectionCounters {
         var counters = ProtectionCounters()
-        counters.slowClientsDropped = slowClientsDropped.load(ordering: .relaxed)
-        counters.handshakeTimeouts = handshakeTimeouts.load(ordering: .relaxed)
-        counters.idleTimeouts = idleTimeouts.load(ordering: .relaxed)
-        counters.acceptPauses = acceptPauses.load(ordering: .relaxed)
-        counters.protocolErrors = protocolErrors.load(ordering: .relaxed)
+        counters.slowClientsDropped = slowClientsDropped.load()
+        counters.handshakeTimeouts = handshakeTimeouts.load()
+        counters.idleTimeouts = idleTimeouts.load()
+        counters.acceptPauses = acceptPauses.load()
+        counters.protocolErrors = protocolErrors.load()
         return counters
     }
 }

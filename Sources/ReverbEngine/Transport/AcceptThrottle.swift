@@ -6,10 +6,13 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// Stops accepting for a moment when `accept` fails. At the open-file limit every call fails at once and the
-/// listening socket stays readable, so without a pause the loop would spin a whole core while new clients time
-/// out. Pausing turns `autoRead` off, which takes the listening socket out of the poll set, and turns it back on
-/// after `pause`. Logged once per episode; counted in `ProtectionCounters.acceptPauses`.
+/// Stops accepting for a moment when the process comes near its open-file limit or `accept` fails. At the limit
+/// every `accept` fails at once and the listening socket stays readable, so without a pause the loop would spin a
+/// whole core while new clients time out; worse, libdispatch traps when it cannot open a descriptor (see
+/// `FileDescriptorBudget`), so the throttle refuses a socket that would leave fewer than the reserve free.
+/// Pausing turns `autoRead` off, which takes the listening socket out of the poll set, and turns it back on once
+/// there is room again, checked every `pause`. Logged once per episode; counted in
+/// `ProtectionCounters.acceptPauses`.
 final class AcceptThrottle: ChannelInboundHandler {
     typealias InboundIn = any Channel
 
@@ -18,6 +21,7 @@ final class AcceptThrottle: ChannelInboundHandler {
 
     private let engine: Engine
     private let logger: Logger
+    private let budget = FileDescriptorBudget()
     private var paused = false
     private var lastLogged: NIODeadline?
     /// Whether an accept succeeded since the last logged failure: a new episode needs one and a quiet minute.
@@ -30,18 +34,36 @@ final class AcceptThrottle: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         recovered = true
+        let child = unwrapInboundIn(data)
+        let admitted = budget.admit(child)
         context.fireChannelRead(data)
+        guard !admitted else { return }
+        // Queued behind the registration the accept handler just queued on the child's loop.
+        child.eventLoop.execute { child.close(promise: nil) }
+        pause(context, reason: "the open-file limit is reached")
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let error = error as? IOError else { return context.fireErrorCaught(error) }
-        engine.totals.protection.acceptPauses.add(1, ordering: .relaxed)
-        if shouldLog(now: .now()) { log(error) }
+        budget.invalidate()
+        let reason =
+            error.errnoCode == EMFILE || error.errnoCode == ENFILE
+            ? "the open-file limit is reached" : "accept failed (\(error))"
+        pause(context, reason: reason)
+    }
+
+    private func pause(_ context: ChannelHandlerContext, reason: String) {
+        if shouldLog(now: .now()) { log(reason) }
         guard !paused, let options = context.channel.syncOptions else { return }
+        engine.totals.protection.acceptPauses.increment()
         paused = true
         try? options.setOption(.autoRead, value: false)
-        let channel = context.channel
-        context.eventLoop.assumeIsolated().scheduleTask(in: Self.pause) {
+        resume(context.channel)
+    }
+
+    private func resume(_ channel: any Channel) {
+        channel.eventLoop.assumeIsolated().scheduleTask(in: Self.pause) {
+            guard self.budget.hasRoom(forMore: 1) else { return self.resume(channel) }
             self.paused = false
             try? channel.syncOptions?.setOption(.autoRead, value: true)
         }
@@ -58,10 +80,7 @@ final class AcceptThrottle: ChannelInboundHandler {
         return true
     }
 
-    private func log(_ error: IOError) {
-        let reason =
-            error.errnoCode == EMFILE || error.errnoCode == ENFILE
-            ? "the open-file limit is reached" : "accept failed (\(error))"
+    private func log(_ reason: String) {
         let message = "Not accepting new connections: \(reason); retrying every 250 ms"
         engine.events.emit { EngineEvent(kind: .error, appID: "", detail: message) }
         logger.warning("\(message) until sockets close.")

@@ -118,7 +118,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         if error is HTTPParserError {
-            engine.totals.protection.protocolErrors.add(1, ordering: .relaxed)
+            engine.totals.protection.protocolErrors.increment()
             engine.events.emit {
                 EngineEvent(kind: .error, appID: "", code: 400, detail: "Malformed HTTP request: \(error)")
             }
@@ -146,7 +146,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let protection = engine.totals.protection
         switch clock {
         case .handshake:
-            protection.handshakeTimeouts.add(1, ordering: .relaxed)
+            protection.handshakeTimeouts.increment()
             let seconds = engine.configuration.limits.handshakeTimeout
             engine.events.emit {
                 EngineEvent(
@@ -155,7 +155,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         case .idle:
             // An idle keep-alive connection is ordinary; closing it is housekeeping, not an error.
-            protection.idleTimeouts.add(1, ordering: .relaxed)
+            protection.idleTimeouts.increment()
         }
         context.close(promise: nil)
     }
@@ -208,7 +208,7 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let status = Int(response.status.code)
         let detail = "\(head.method.rawValue) \(String(head.uri.prefix(200))) answered \(status)"
         if status == 400 || status == 405 || status == 413 || status == 426 || status == 505 {
-            engine.totals.protection.protocolErrors.add(1, ordering: .relaxed)
+            engine.totals.protection.protocolErrors.increment()
         }
         engine.events.emit { EngineEvent(kind: .error, appID: "", code: status, detail: detail) }
     }

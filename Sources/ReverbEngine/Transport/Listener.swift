@@ -65,6 +65,9 @@ enum Listener {
                 }
             }
             .serverChannelOption(.backlog, value: 4096)
+            // One accept per wake-up, so that a pause near the open-file limit takes effect before the next
+            // `accept` rather than after a batch of them (see `FileDescriptorBudget`).
+            .serverChannelOption(.maxMessagesPerRead, value: 1)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
