@@ -101,9 +101,14 @@ struct StartCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         defer { production.stopped() }
-        Banner.print(server: server, loaded: loaded, write: consoleWanted ? Output.line : production.write)
-
         var services: [any Service] = [server] + production.services
+        if consoleWanted {
+            Banner.print(server: server, loaded: loaded, write: Output.line)
+        } else {
+            var banner: [String] = []
+            Banner.print(server: server, loaded: loaded) { banner.append($0) }
+            services.insert(AnnouncementService(lines: banner, write: production.write), at: 0)
+        }
         // With the console on screen its stream pane is the --debug view; printed lines would tear the screen.
         if loaded.configuration.debug && !consoleWanted {
             services.append(TrafficLog(server: server, ring: debugRing, write: production.write))
