@@ -108,6 +108,7 @@ extension Engine {
         guard let userID = UserChannel.userID(in: channel) else { return 0 }
         let handles = registry.withState { $0.users.handles(ofUser: userID) }.filter { $0.socketID != socketID }
         BroadcastWriter.write(payload, to: FanoutGroup.partition(handles.map(\.writer)))
+        metrics.sent(appID: registry.app.id, count: handles.count)
         events.emit {
             EngineEvent(
                 kind: kind, appID: registry.app.id, socketID: socketID, channel: channel, event: event,
