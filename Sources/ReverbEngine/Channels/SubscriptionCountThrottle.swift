@@ -15,6 +15,8 @@ struct SubscriptionCountThrottle {
     }
 
     private struct Entry {
+        /// The count last reported to `changed` (with scaling, the cluster's, which the node cannot count).
+        var latest = 0
         var lastSent: Int?
         var lastSentAt: ContinuousClock.Instant?
         var flushScheduled = false
@@ -29,6 +31,7 @@ struct SubscriptionCountThrottle {
             return .none
         }
         var entry = entries[channel] ?? Entry()
+        entry.latest = count
         defer { entries[channel] = entry }
         if entry.lastSent == count { return .none }
         if count > Self.busyThreshold, let sentAt = entry.lastSentAt, now - sentAt < Self.busyInterval {
@@ -40,6 +43,9 @@ struct SubscriptionCountThrottle {
         entry.lastSentAt = now
         return .send(count)
     }
+
+    /// The count last reported for `channel`, while it has subscribers.
+    func latest(channel: String) -> Int? { entries[channel]?.latest }
 
     /// The trailing update of a busy channel: the count to send, if it still differs from the last one sent.
     mutating func flush(channel: String, count: Int, now: ContinuousClock.Instant) -> Int? {
