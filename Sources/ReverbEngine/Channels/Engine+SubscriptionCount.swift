@@ -7,17 +7,19 @@ extension Engine {
     /// once on two loops) may be coalesced into one update, but updates are queued under the app's lock, so
     /// every subscriber sees them in order and the last count it sees is the current one.
     ///
-    /// With scaling, every node calls this with `clusterCount` from the cluster's stream (in the stream's one
-    /// order) and delivers to its own subscribers but `excluding`; the `subscription_count` webhook is then the
-    /// cluster's to send (`ClusterScripts`), not this node's.
+    /// With scaling, every node calls this with `clusterCount` (count and version) from the cluster's stream (in
+    /// the stream's one order) and delivers to its own subscribers but `excluding`; the `subscription_count`
+    /// webhook is then the cluster's to send (`ClusterScripts`), not this node's.
     func subscriptionCountChanged(
-        on channel: String, app: Application, loop: any EventLoop, clusterCount: Int? = nil, excluding: String? = nil
+        on channel: String, app: Application, loop: any EventLoop, clusterCount: (count: Int, version: Int)? = nil,
+        excluding: String? = nil
     ) {
         guard app.subscriptionCount, ChannelKind(channelName: channel).access != .presence else { return }
         let now = ContinuousClock.now
         let (decision, delivered) = registry(for: app).withState { state in
-            let count = clusterCount ?? state.channel(named: channel)?.subscribers.count ?? 0
-            let decision = state.subscriptionCounts.changed(channel: channel, count: count, now: now)
+            let count = clusterCount?.count ?? state.channel(named: channel)?.subscribers.count ?? 0
+            let decision = state.subscriptionCounts.changed(
+                channel: channel, count: count, now: now, version: clusterCount?.version ?? 0)
             guard case .send(let count) = decision else { return (decision, 0) }
             return (
                 decision,

@@ -15,8 +15,10 @@ struct SubscriptionCountThrottle {
     }
 
     private struct Entry {
-        /// The count last reported to `changed` (with scaling, the cluster's, which the node cannot count).
+        /// The count last reported to `changed` (with scaling, the cluster's, which the node cannot count),
+        /// and its version.
         var latest = 0
+        var version = 0
         var lastSent: Int?
         var lastSentAt: ContinuousClock.Instant?
         var flushScheduled = false
@@ -25,13 +27,14 @@ struct SubscriptionCountThrottle {
     private var entries: [String: Entry] = [:]
 
     /// The channel now has `count` subscribers.
-    mutating func changed(channel: String, count: Int, now: ContinuousClock.Instant) -> Decision {
+    mutating func changed(channel: String, count: Int, now: ContinuousClock.Instant, version: Int = 0) -> Decision {
         guard count > 0 else {
             entries[channel] = nil
             return .none
         }
         var entry = entries[channel] ?? Entry()
         entry.latest = count
+        entry.version = version
         defer { entries[channel] = entry }
         if entry.lastSent == count { return .none }
         if count > Self.busyThreshold, let sentAt = entry.lastSentAt, now - sentAt < Self.busyInterval {
@@ -46,6 +49,11 @@ struct SubscriptionCountThrottle {
 
     /// The count last reported for `channel`, while it has subscribers.
     func latest(channel: String) -> Int? { entries[channel]?.latest }
+
+    /// The count last reported for `channel` and its version, while it has subscribers.
+    func latestVersioned(channel: String) -> (count: Int, version: Int)? {
+        entries[channel].map { ($0.latest, $0.version) }
+    }
 
     /// The trailing update of a busy channel: the count to send, if it still differs from the last one sent.
     mutating func flush(channel: String, count: Int, now: ContinuousClock.Instant) -> Int? {

@@ -9,7 +9,8 @@ import Crypto
 /// `P:users:{app}:{channel}` user → sockets, `P:members:{app}:{channel}` user → member JSON,
 /// `P:cache:{app}:{channel}` last cached event, `P:nodes` node → heartbeat JSON, `P:alive:{node}` liveness,
 /// `P:online:{app}` user → signed-in sockets, `P:held` webhook events held back (sorted by when they are due),
-/// `P:counted` when and what `subscription_count` was last sent per channel, `P:events` the envelope stream,
+/// `P:counted` when and what `subscription_count` was last sent per channel, `P:countver` app → version of
+/// the last count announced, `P:events` the envelope stream,
 /// `P:epoch` set once per Redis data set.
 enum ClusterScripts {
     /// A script and its SHA1, for `EVALSHA` after `SCRIPT LOAD`.
@@ -40,7 +41,7 @@ enum ClusterScripts {
         local held = P .. ':held'
         local sep = '\\31'
         local out, hooks = {}, {}
-        local flags, socket = '', ''
+        local flags, socket, version = '', '', 0
         local clock
         local function now()
           if not clock then
@@ -91,7 +92,9 @@ enum ClusterScripts {
         local function counted(node, app, ch, total)
           if string.sub(ch, 1, 9) == 'presence-' then return end
           if wants('n') then
-            local fields = {t = 'count', a = app, c = ch, v = tostring(total), b = node}
+            -- One counter per app, so a node can tell which of two counts of a channel is the newer.
+            version = redis.call('hincrby', P .. ':countver', app, 1)
+            local fields = {t = 'count', a = app, c = ch, v = tostring(total), n = tostring(version), b = node}
             if socket ~= '' then fields.x = socket end
             announce(fields)
           end
@@ -182,7 +185,8 @@ enum ClusterScripts {
     /// is replaced, '' for all), query channel, roster (1/0), cache (1/0), flags (see `applyFunction`), the
     /// subscribing socket ('' when none; other nodes' subscription counts leave it out, its own reply carries
     /// it), then field, value, member JSON triples. Returns {transitions, roster, cache, webhooks, the queried
-    /// channel's subscriptions}; silent changes report and announce nothing.
+    /// channel's subscriptions, the version of the last count announced}; silent changes report and announce
+    /// nothing.
     static let update = Script(
         applyFunction + """
             local node, silent, mode = ARGV[2], ARGV[3] == '1', ARGV[4]
@@ -197,7 +201,7 @@ enum ClusterScripts {
             if ARGV[7] == '1' then roster = redis.call('hgetall', P .. ':members:' .. ARGV[5] .. ':' .. ARGV[6]) end
             if ARGV[8] == '1' then cache = redis.call('get', P .. ':cache:' .. ARGV[5] .. ':' .. ARGV[6]) end
             if ARGV[6] ~= '' then count = tonumber(redis.call('hget', P .. ':chans:' .. ARGV[5], ARGV[6]) or '0') end
-            return {out, roster, cache, hooks, count}
+            return {out, roster, cache, hooks, count, version}
             """)
 
     /// ARGV: prefix, reaping node. Removes the share of every node whose liveness key has expired, telling

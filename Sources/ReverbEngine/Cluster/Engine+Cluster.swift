@@ -142,10 +142,17 @@ extension Engine {
                 }
             }
             // The other subscribers hear the cluster's count from the stream, which leaves this socket out so
-            // that its count cannot overtake its `subscription_succeeded`.
+            // that its count cannot overtake its `subscription_succeeded`. A newer count the stream brought
+            // meanwhile (another node's change) wins over the one in this reply.
             if app.subscriptionCount, kind.access != .presence, answer.count > 0 {
+                let count = self.registry(for: app).withState { state in
+                    guard let seen = state.subscriptionCounts.latestVersioned(channel: channel),
+                        seen.version > answer.countVersion
+                    else { return answer.count }
+                    return seen.count
+                }
                 self.reply(
-                    ServerMessage.subscriptionCount(channel: channel, count: answer.count),
+                    ServerMessage.subscriptionCount(channel: channel, count: count),
                     event: "pusher_internal:subscription_count", channel: channel, to: handle)
             }
             self.deliverTransitions(answer.transitions, excluding: handle.socketID)
@@ -219,10 +226,10 @@ extension Engine {
             _ = terminateLocalUser(appID: appID, userID: userID)
         case .close(let appID, let socketID, let code):
             _ = closeLocalConnection(appID: appID, socketID: socketID, code: code)
-        case .subscriptionCount(let appID, let channel, let count, let node, let excluding):
+        case .subscriptionCount(let appID, let channel, let count, let version, let node, let excluding):
             guard let app = directory.app(id: appID), let cluster else { return }
             subscriptionCountChanged(
-                on: channel, app: app, loop: cluster.loop, clusterCount: count,
+                on: channel, app: app, loop: cluster.loop, clusterCount: (count, version),
                 excluding: node == cluster.nodeID ? excluding : nil)
         case .presenceOfUser(let appID, let userID, let online):
             guard let app = directory.app(id: appID) else { return }

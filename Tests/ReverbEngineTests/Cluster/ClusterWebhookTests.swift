@@ -131,14 +131,15 @@ struct ClusterWebhookTests {
             "b", [.subscriptions(app: "1", channel: "room", count: 1)], flags: "nk", socket: "2.2",
             query: ("1", "room"))
         #expect(two.count == 2 && two.webhooks == [hook(.subscriptionCount, "room", count: 2)])
+        #expect(one.countVersion == 1 && two.countVersion == 2)
         _ = try await r.update("a", [.subscriptions(app: "1", channel: "room", count: 0)], flags: "nk")
         _ = try await r.update(
             "a", [.subscriptions(app: "1", channel: "presence-p", count: 1)], flags: "nk", socket: "1.1")
         #expect(
             try await r.envelopes().map(\.body) == [
-                .subscriptionCount(appID: "1", channel: "room", count: 1, node: "a", excluding: "1.1"),
-                .subscriptionCount(appID: "1", channel: "room", count: 2, node: "b", excluding: "2.2"),
-                .subscriptionCount(appID: "1", channel: "room", count: 1, node: "a", excluding: nil),
+                .subscriptionCount(appID: "1", channel: "room", count: 1, version: 1, node: "a", excluding: "1.1"),
+                .subscriptionCount(appID: "1", channel: "room", count: 2, version: 2, node: "b", excluding: "2.2"),
+                .subscriptionCount(appID: "1", channel: "room", count: 1, version: 3, node: "a", excluding: nil),
             ])
         _ = try await r.client.stop().get()
     }
@@ -190,7 +191,8 @@ struct ClusterWebhookTests {
                 hook(.memberRemoved, "presence-a", user: "u␟1"), hook(.subscriptionCount, "b", count: 12),
             ])
         for body in [
-            ClusterEnvelope.Body.subscriptionCount(appID: "1", channel: "c", count: 3, node: "n", excluding: "1.2"),
+            ClusterEnvelope.Body.subscriptionCount(
+                appID: "1", channel: "c", count: 3, version: 9, node: "n", excluding: "1.2"),
             .presenceOfUser(appID: "1", userID: "x", online: false),
         ] {
             #expect(ClusterEnvelope(jsonText: ClusterEnvelope(origin: "", body: body).jsonText)?.body == body)
