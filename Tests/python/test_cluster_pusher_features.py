@@ -224,3 +224,21 @@ def test_pysher_sees_the_cluster_subscription_count(nodes, clients):
         assert p.recorded.of(f"{room}|pusher_internal:subscription_count") == [h.compact({"subscription_count": 2})]
     finally:
         p.disconnect(timeout=2)
+
+
+def test_simultaneous_joins_on_both_nodes_end_on_the_same_cluster_count(nodes, clients):
+    room = unique("burst-")
+    joined = [clients(nodes[i % 2]) for i in range(12)]
+    for c in joined:                            # no waiting: the joins race on both nodes
+        c.send_json({"event": "pusher:subscribe", "data": {"channel": room}})
+    time.sleep(1.5)
+    last = {}
+    for c in joined:                            # drain what arrived; the last count each one heard
+        while True:
+            try:
+                msg = json.loads(c.recv_raw(0.2))
+            except AssertionError:
+                break
+            if msg.get("event") == "pusher_internal:subscription_count":
+                last[c.socket_id] = count_of(json.dumps(msg), room)
+    assert sorted(last.values()) == [12] * 12, last

@@ -20,11 +20,11 @@ extension Engine {
             let count = clusterCount?.count ?? state.channel(named: channel)?.subscribers.count ?? 0
             let decision = state.subscriptionCounts.changed(
                 channel: channel, count: count, now: now, version: clusterCount?.version ?? 0)
+            let skipped = clusterCount.map { state.subscriptionCounts.skipped(channel: channel, version: $0.version) }
             guard case .send(let count) = decision else { return (decision, 0) }
-            return (
-                decision,
-                queueSubscriptionCount(count, on: channel, to: state.recipients(of: channel, excluding: excluding))
-            )
+            var groups = state.recipients(of: channel, excluding: excluding)
+            for socketID in skipped ?? [] { groups = groups.map { $0.excluding(socketID: socketID) } }
+            return (decision, queueSubscriptionCount(count, on: channel, to: groups))
         }
         switch decision {
         case .send(let count):

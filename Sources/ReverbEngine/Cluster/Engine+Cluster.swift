@@ -105,14 +105,21 @@ extension Engine {
         let app = handle.app
         let wantsRoster = kind.access == .presence
         let wantsCache = kind.isCache
+        let counted = app.subscriptionCount && kind.access != .presence
         let (outcome, update) = registry(for: app).withState { state in
             let outcome = state.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
+            if counted { state.subscriptionCounts.hold(channel: channel, socketID: handle.socketID) }
             let ops = Engine.share(of: state, appID: app.id, channel: channel, userID: userID)
             let query = (channel, wantsRoster, wantsCache)
             return (outcome, cluster.update(appID: app.id, ops: ops, query: query, socket: handle.socketID))
         }
         update.whenComplete { result in
             guard case .success(let answer) = result else {
+                if counted {
+                    self.registry(for: app).withState {
+                        $0.subscriptionCounts.release(channel: channel, socketID: handle.socketID, version: nil)
+                    }
+                }
                 return self.completeSubscription(
                     handle, to: channel, kind: kind, outcome: outcome, userID: userID, memberData: memberData)
             }
@@ -141,19 +148,26 @@ extension Engine {
                     self.webhook(.cacheMiss, app: app, channel: channel)
                 }
             }
-            // The other subscribers hear the cluster's count from the stream, which leaves this socket out so
-            // that its count cannot overtake its `subscription_succeeded`. A newer count the stream brought
-            // meanwhile (another node's change) wins over the one in this reply.
-            if app.subscriptionCount, kind.access != .presence, answer.count > 0 {
+            // The cluster's counts reach subscribers from the stream, which may lag behind this reply or run
+            // ahead of it: this socket was held out of them until now, gets the newest count known here, and
+            // from then on only newer ones.
+            if counted {
                 let count = self.registry(for: app).withState { state in
-                    guard let seen = state.subscriptionCounts.latestVersioned(channel: channel),
-                        seen.version > answer.countVersion
-                    else { return answer.count }
-                    return seen.count
+                    var newest = (count: answer.count, version: answer.countVersion)
+                    if let seen = state.subscriptionCounts.latestVersioned(channel: channel),
+                        seen.version > newest.version
+                    {
+                        newest = seen
+                    }
+                    state.subscriptionCounts.release(
+                        channel: channel, socketID: handle.socketID, version: newest.version)
+                    return newest.count
                 }
-                self.reply(
-                    ServerMessage.subscriptionCount(channel: channel, count: count),
-                    event: "pusher_internal:subscription_count", channel: channel, to: handle)
+                if count > 0 {
+                    self.reply(
+                        ServerMessage.subscriptionCount(channel: channel, count: count),
+                        event: "pusher_internal:subscription_count", channel: channel, to: handle)
+                }
             }
             self.deliverTransitions(answer.transitions, excluding: handle.socketID)
             self.events.emit {
