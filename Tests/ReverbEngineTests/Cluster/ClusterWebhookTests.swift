@@ -179,6 +179,20 @@ struct ClusterWebhookTests {
         _ = try await r.client.stop().get()
     }
 
+    @Test("a joiner is held out of the cluster's counts until its reply, then gets only newer ones")
+    func joinerFloors() {
+        var throttle = SubscriptionCountThrottle()
+        throttle.hold(channel: "c", socketID: "j")
+        #expect(throttle.skipped(channel: "c", version: 4) == ["j"])
+        throttle.release(channel: "c", socketID: "j", version: 6)
+        #expect(throttle.skipped(channel: "c", version: 5) == ["j"])
+        #expect(throttle.skipped(channel: "c", version: 6) == ["j"])
+        #expect(throttle.skipped(channel: "c", version: 7).isEmpty)
+        throttle.hold(channel: "c", socketID: "k")
+        throttle.release(channel: "c", socketID: "k", version: nil)
+        #expect(throttle.skipped(channel: "c", version: 1).isEmpty)
+    }
+
     @Test("script replies and envelopes read back; smoothed events skip this node's hold")
     func parsing() {
         let list = RESPValue.array([
