@@ -380,6 +380,8 @@ final class Cluster: Sendable {
         }
         // Reaping waits out one liveness period after (re)connecting, so nodes still reconnecting after a
         // Redis restart are not taken for dead.
+        // A node without webhooks still clears what a reap held back for apps that have none.
+        if heldWebhooksTask.withLock({ $0 == nil }) { popHeldWebhooks(last: false) }
         if tick % 2 == 0, let connectedAt,
             Date().timeIntervalSince(connectedAt) * 1000 > Double(Self.aliveMilliseconds + 1000)
         {
