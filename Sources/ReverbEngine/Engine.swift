@@ -68,7 +68,7 @@ final class Engine: Sendable {
         signOut(handle)
         metrics.connectionClosed(appID: handle.app.id)
         for departure in departures { announce(departure, of: handle, clustered: update != nil) }
-        if let update { settle(update, departures: departures) }
+        if let update { settle(update, departures: departures, of: handle) }
         events.emit {
             let lifetime = Int(Date().timeIntervalSince(handle.connectedAt))
             return EngineEvent(
@@ -77,7 +77,7 @@ final class Engine: Sendable {
         }
     }
 
-    /// With `clustered`, the cluster decides about `member_removed` (see `settle`).
+    /// With `clustered`, the cluster decides about `member_removed`, webhooks and counts (see `settle`).
     private func announce(_ departure: Departure, of handle: ConnectionHandle, clustered: Bool = false) {
         let appID = handle.app.id
         events.emit {
@@ -97,9 +97,9 @@ final class Engine: Sendable {
         }
         if departure.vacated {
             events.emit { EngineEvent(kind: .channelVacated, appID: appID, channel: departure.channel) }
-            webhook(.channelVacated, app: handle.app, channel: departure.channel)
+            if !clustered { webhook(.channelVacated, app: handle.app, channel: departure.channel) }
         }
-        subscriptionCountChanged(on: departure.channel, app: handle.app, loop: handle.eventLoop)
+        if !clustered { subscriptionCountChanged(on: departure.channel, app: handle.app, loop: handle.eventLoop) }
     }
 
     // MARK: Inbound messages
@@ -128,7 +128,7 @@ final class Engine: Sendable {
             }
             if let departure {
                 announce(departure, of: handle, clustered: update != nil)
-                if let update { settle(update, departures: [departure]) }
+                if let update { settle(update, departures: [departure], of: handle) }
             }
         case .ping:
             reply(ServerMessage.pong, event: "pusher:pong", to: handle)

@@ -113,8 +113,9 @@ public final class ReverbServer: Service, Sendable {
         for handle in handles {
             _ = try? await handle.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()
         }
-        await engine.webhooks.stop()
+        // The cluster first: leaving may hand this node webhook events still held in Redis to send.
         await cluster?.stop()
+        await engine.webhooks.stop()
         try? await group.shutdownGracefully()
     }
 

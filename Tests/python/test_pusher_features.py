@@ -452,7 +452,7 @@ def test_webhooks_signed_batched_filtered_and_smoothed(start_server, receiver):
         a.subscribe(public)                       # a cache channel with nothing cached: cache_miss
         a.send_json({"event": "client-typing", "channel": private, "data": {"x": 1}})
         b.recv_event("client-typing")
-        h.wait_until(lambda: len(r.events("/all")) >= 6, timeout=3)
+        h.wait_until(lambda: len(r.events("/all")) >= 6 and len(r.events("/private")) >= 2, timeout=3)
         first = next(q for q in r.requests if q["path"] == "/all")
         assert first["headers"]["X-Team"] == "reverb"
         assert all("X-Team" not in q["headers"] for q in r.requests if q["path"] == "/private")

@@ -26,8 +26,11 @@ final class Cluster: Sendable {
     private let state = Mutex(State())
     private let onRestart: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
     private let heartbeatTask = Mutex<RepeatedTask?>(nil)
+    private let heldWebhooksTask = Mutex<RepeatedTask?>(nil)
 
     static let heartbeatInterval = TimeAmount.seconds(1)
+    /// How often a node with webhooks asks Redis for held webhook events that are due (docs/webhooks.md).
+    static let heldWebhooksInterval = TimeAmount.milliseconds(250)
     /// A node missing heartbeats this long is dead to the others.
     static let aliveMilliseconds = 5_000
     static let streamLength = "100000"
@@ -81,17 +84,30 @@ final class Cluster: Sendable {
             [weak self] _ in self?.heartbeat()
         }
         heartbeatTask.withLock { $0 = task }
+        if engine.directory.all.contains(where: { !$0.webhooks.isEmpty }) {
+            let poll = loop.scheduleRepeatedTask(
+                initialDelay: Self.heldWebhooksInterval, delay: Self.heldWebhooksInterval
+            ) { [weak self] _ in self?.popHeldWebhooks(last: false) }
+            heldWebhooksTask.withLock { $0 = poll }
+        }
     }
 
     /// Removes this node's share (a clean leave: others get `member_removed` now, not after the heartbeat
     /// expires) and closes the connections.
     func stop() async {
         heartbeatTask.withLock { $0?.cancel() }
+        heldWebhooksTask.withLock { $0?.cancel() }
         if commands.isConnected {
-            let arguments = updateArguments(silent: false, mode: "replace", query: nil)
-            let leave = [
-                commands.send(["EVALSHA", ClusterScripts.update.sha, "0"] + arguments),
-                commands.send(["DEL", key("alive", nodeID)]), commands.send(["HDEL", key("nodes"), nodeID]),
+            let arguments = updateArguments(silent: false, mode: "replace", query: nil, flags: "hnk", socket: "")
+            let engine = engine
+            let leave: [EventLoopFuture<Void>] = [
+                commands.send(["EVALSHA", ClusterScripts.update.sha, "0"] + arguments).map { reply in
+                    engine.recordClusterWebhooks(ClusterUpdate(reply).webhooks)
+                },
+                commands.send(["DEL", key("alive", nodeID)]).map { _ in () },
+                commands.send(["HDEL", key("nodes"), nodeID]).map { _ in () },
+                // The last node leaving sends what is still held rather than leave it for a later start.
+                popHeldWebhooks(last: true),
             ]
             // Bounded: a Redis that stopped answering must not hold up the shutdown.
             _ = try? await EventLoopFuture.andAllComplete(leave, on: loop).timeout(after: .seconds(2), on: loop).get()
@@ -169,9 +185,10 @@ final class Cluster: Sendable {
         for registry in engine.registries.values {
             registry.withState { state in
                 let ops = Engine.fullShare(of: state, appID: registry.app.id)
-                _ = update(
+                update(
                     appID: registry.app.id, ops: ops, mode: "replace", silent: silent,
-                    query: (channel: "", roster: false, cache: false))
+                    query: (channel: "", roster: false, cache: false)
+                ).whenSuccess { self.engine.recordClusterWebhooks($0.webhooks) }
             }
         }
     }
@@ -235,23 +252,60 @@ final class Cluster: Sendable {
 
     // MARK: State
 
-    /// Sends this node's new share values; the reply carries presence transitions and the queried reads.
+    /// Sends this node's new share values; the reply carries presence transitions, the webhooks this node is
+    /// to send and the queried reads. `socket` is the subscribing socket, if any.
     func update(
         appID: String, ops: [ClusterOp], mode: String = "set", silent: Bool = false,
-        query: (channel: String, roster: Bool, cache: Bool)? = nil
+        query: (channel: String, roster: Bool, cache: Bool)? = nil, socket: String = ""
     ) -> EventLoopFuture<ClusterUpdate> {
-        var arguments = updateArguments(silent: silent, mode: mode, query: query.map { (appID, $0) })
+        let flags = engine.directory.app(id: appID).map(Self.flags(for:)) ?? ""
+        var arguments = updateArguments(
+            silent: silent, mode: mode, query: query.map { (appID, $0) }, flags: flags, socket: socket)
         for op in ops { arguments += [op.field, String(op.value), op.member] }
         return commands.send(["EVALSHA", ClusterScripts.update.sha, "0"] + arguments).map(ClusterUpdate.init)
     }
 
     private func updateArguments(
-        silent: Bool, mode: String, query: (appID: String, (channel: String, roster: Bool, cache: Bool))?
+        silent: Bool, mode: String, query: (appID: String, (channel: String, roster: Bool, cache: Bool))?,
+        flags: String, socket: String
     ) -> [String] {
         [
             prefix, nodeID, silent ? "1" : "0", mode, query?.appID ?? "", query?.1.channel ?? "",
-            query?.1.roster == true ? "1" : "0", query?.1.cache == true ? "1" : "0",
+            query?.1.roster == true ? "1" : "0", query?.1.cache == true ? "1" : "0", flags, socket,
         ]
+    }
+
+    /// What the scripts track for an app (see `ClusterScripts`): `h` occupancy and member webhooks, `n`
+    /// cluster-wide subscription counts, `k` `subscription_count` webhooks.
+    static func flags(for app: Application) -> String {
+        let occupancy: Set<WebhookEventType> = [.channelOccupied, .channelVacated, .memberAdded, .memberRemoved]
+        var flags = ""
+        if app.webhooks.contains(where: { !$0.eventTypes.isDisjoint(with: occupancy) }) { flags += "h" }
+        if app.subscriptionCount {
+            flags += "n"
+            if app.webhooks.contains(where: { $0.eventTypes.contains(.subscriptionCount) }) { flags += "k" }
+        }
+        return flags
+    }
+
+    /// Sends the held webhook events that are due (all of them when `last` and no other node is alive).
+    @discardableResult
+    func popHeldWebhooks(last: Bool) -> EventLoopFuture<Void> {
+        guard commands.isConnected else { return loop.makeSucceededVoidFuture() }
+        let engine = engine
+        return commands.send(["EVALSHA", ClusterScripts.due.sha, "0", prefix, nodeID, last ? "1" : "0"]).map { reply in
+            engine.recordClusterWebhooks(ClusterWebhook.list(reply))
+        }
+    }
+
+    /// Of `userIDs`, those with a signed-in socket on any node.
+    func online(appID: String, userIDs: [String]) -> EventLoopFuture<[String]> {
+        var seen = Set<String>()
+        let userIDs = userIDs.filter { seen.insert($0).inserted }
+        guard !userIDs.isEmpty else { return loop.makeSucceededFuture([]) }
+        return commands.send(["HMGET", key("online", appID)] + userIDs).map { reply in
+            zip(userIDs, reply.array ?? []).compactMap { id, value in value.string == nil ? nil : id }
+        }
     }
 
     /// Sockets of `appID` on the other nodes, from their heartbeats and `conns` envelopes.
@@ -326,10 +380,15 @@ final class Cluster: Sendable {
         }
         // Reaping waits out one liveness period after (re)connecting, so nodes still reconnecting after a
         // Redis restart are not taken for dead.
+        // A node without webhooks still clears what a reap held back for apps that have none.
+        if heldWebhooksTask.withLock({ $0 == nil }) { popHeldWebhooks(last: false) }
         if tick % 2 == 0, let connectedAt,
             Date().timeIntervalSince(connectedAt) * 1000 > Double(Self.aliveMilliseconds + 1000)
         {
-            commands.sendAndForget(["EVALSHA", ClusterScripts.reap.sha, "0", prefix, nodeID])
+            let engine = engine
+            commands.send(["EVALSHA", ClusterScripts.reap.sha, "0", prefix, nodeID]).whenSuccess { reply in
+                engine.recordClusterWebhooks(ClusterWebhook.list((reply.array ?? []).last))
+            }
         }
     }
 

@@ -14,6 +14,13 @@ struct ClusterEnvelope: Sendable, Hashable {
         case connections(appID: String, count: Int)
         /// A node stopped heart-beating and its share was removed.
         case nodeGone(node: String)
+        /// A channel's subscriptions changed cluster-wide (apps with `subscription_count`); `version` grows
+        /// with each count of the app; `node` made the change, and leaves out `excluding` (the joining socket,
+        /// whose own reply carries the count).
+        case subscriptionCount(
+            appID: String, channel: String, count: Int, version: Int, node: String, excluding: String?)
+        /// A user's first signed-in socket anywhere (`online`) or their last one left (watchlists).
+        case presenceOfUser(appID: String, userID: String, online: Bool)
         /// Every node shuts down gracefully (`reverb-tui restart`).
         case restart
     }
@@ -57,6 +64,18 @@ struct ClusterEnvelope: Sendable, Hashable {
         case .nodeGone(let node):
             add("t", "node_gone")
             add("n", node)
+        case .subscriptionCount(let appID, let channel, let count, let version, let node, let excluding):
+            add("t", "count")
+            add("a", appID)
+            add("c", channel)
+            add("v", String(count))
+            add("n", String(version))
+            add("b", node)
+            if let excluding { add("x", excluding) }
+        case .presenceOfUser(let appID, let userID, let online):
+            add("t", online ? "online" : "offline")
+            add("a", appID)
+            add("u", userID)
         case .restart:
             add("t", "restart")
         }
@@ -101,6 +120,16 @@ struct ClusterEnvelope: Sendable, Hashable {
         case "node_gone":
             guard let node = text("n") else { return nil }
             body = .nodeGone(node: node)
+        case "count":
+            guard let app = text("a"), let channel = text("c"), let count = text("v").flatMap({ Int($0) }) else {
+                return nil
+            }
+            body = .subscriptionCount(
+                appID: app, channel: channel, count: count, version: text("n").flatMap { Int($0) } ?? 0,
+                node: text("b") ?? "", excluding: text("x"))
+        case "online", "offline":
+            guard let app = text("a"), let user = text("u") else { return nil }
+            body = .presenceOfUser(appID: app, userID: user, online: type == "online")
         case "restart":
             body = .restart
         default:

@@ -1,5 +1,5 @@
-/// One absolute value of this node's share of cluster state (`c␟app`, `s␟app␟channel` or
-/// `u␟app␟channel␟user`): idempotent, so a resend or a full re-sync after a Redis restart is always safe.
+/// One absolute value of this node's share of cluster state (`c␟app`, `s␟app␟channel`,
+/// `u␟app␟channel␟user` or `w␟app␟user`): idempotent, so a resend or a full re-sync after a Redis restart is always safe.
 struct ClusterOp: Sendable, Hashable {
     var field: String
     var value: Int
@@ -18,5 +18,10 @@ struct ClusterOp: Sendable, Hashable {
 
     static func presence(app: String, channel: String, user: String, count: Int, member: String) -> ClusterOp {
         ClusterOp(field: "u" + separator + app + separator + channel + separator + user, value: count, member: member)
+    }
+
+    /// Sockets of `app` signed in as `user` on this node (watchlists: a user is online while any node has one).
+    static func online(app: String, user: String, count: Int) -> ClusterOp {
+        ClusterOp(field: "w" + separator + app + separator + user, value: count)
     }
 }

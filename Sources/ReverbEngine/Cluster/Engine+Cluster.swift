@@ -19,6 +19,7 @@ extension Engine {
                         app: appID, channel: name, user: key, count: member.connections, member: memberJSON(member)))
             }
         }
+        for (user, count) in state.users.signedInCounts { ops.append(.online(app: appID, user: user, count: count)) }
         return ops
     }
 
@@ -64,18 +65,31 @@ extension Engine {
     }
 
     /// Delivers what the cluster decided about departures, or the local decision when Redis did not answer.
-    func settle(_ update: EventLoopFuture<ClusterUpdate>, departures: [Departure]) {
+    func settle(_ update: EventLoopFuture<ClusterUpdate>, departures: [Departure], of handle: ConnectionHandle) {
         update.whenComplete { result in
             switch result {
             case .success(let answer):
                 self.deliverTransitions(answer.transitions, excluding: nil)
+                self.recordClusterWebhooks(answer.webhooks)
             case .failure:
                 for departure in departures {
-                    guard let (userID, recipients) = departure.memberRemoved else { continue }
-                    BroadcastWriter.write(
-                        ServerMessage.memberRemoved(channel: departure.channel, userID: userID), to: recipients)
+                    if let (userID, recipients) = departure.memberRemoved {
+                        BroadcastWriter.write(
+                            ServerMessage.memberRemoved(channel: departure.channel, userID: userID), to: recipients)
+                        self.webhook(.memberRemoved, app: handle.app, channel: departure.channel, userID: userID)
+                    }
+                    if departure.vacated { self.webhook(.channelVacated, app: handle.app, channel: departure.channel) }
+                    self.subscriptionCountChanged(on: departure.channel, app: handle.app, loop: handle.eventLoop)
                 }
             }
+        }
+    }
+
+    /// Hands the dispatcher what the cluster decided this node sends (already held back where due).
+    func recordClusterWebhooks(_ hooks: [ClusterWebhook]) {
+        for hook in hooks {
+            guard let app = directory.app(id: hook.appID), !app.webhooks.isEmpty else { continue }
+            webhooks.record(hook.event, app: app, smoothed: true)
         }
     }
 
@@ -91,13 +105,21 @@ extension Engine {
         let app = handle.app
         let wantsRoster = kind.access == .presence
         let wantsCache = kind.isCache
+        let counted = app.subscriptionCount && kind.access != .presence
         let (outcome, update) = registry(for: app).withState { state in
             let outcome = state.subscribe(handle, to: channel, userID: userID, channelData: memberData, now: Date())
+            if counted { state.subscriptionCounts.hold(channel: channel, socketID: handle.socketID) }
             let ops = Engine.share(of: state, appID: app.id, channel: channel, userID: userID)
-            return (outcome, cluster.update(appID: app.id, ops: ops, query: (channel, wantsRoster, wantsCache)))
+            let query = (channel, wantsRoster, wantsCache)
+            return (outcome, cluster.update(appID: app.id, ops: ops, query: query, socket: handle.socketID))
         }
         update.whenComplete { result in
             guard case .success(let answer) = result else {
+                if counted {
+                    self.registry(for: app).withState {
+                        $0.subscriptionCounts.release(channel: channel, socketID: handle.socketID, version: nil)
+                    }
+                }
                 return self.completeSubscription(
                     handle, to: channel, kind: kind, outcome: outcome, userID: userID, memberData: memberData)
             }
@@ -113,6 +135,7 @@ extension Engine {
             self.reply(
                 ServerMessage.subscriptionSucceeded(channel: channel, presence: roster),
                 event: "pusher_internal:subscription_succeeded", channel: channel, to: handle)
+            self.recordClusterWebhooks(answer.webhooks)
             if wantsCache {
                 if let cached = answer.cache {
                     self.reply(
@@ -122,6 +145,28 @@ extension Engine {
                     self.reply(
                         ServerMessage.cacheMiss(channel: channel), event: "pusher:cache_miss", channel: channel,
                         to: handle)
+                    self.webhook(.cacheMiss, app: app, channel: channel)
+                }
+            }
+            // The cluster's counts reach subscribers from the stream, which may lag behind this reply or run
+            // ahead of it: this socket was held out of them until now, gets the newest count known here, and
+            // from then on only newer ones.
+            if counted {
+                let count = self.registry(for: app).withState { state in
+                    var newest = (count: answer.count, version: answer.countVersion)
+                    if let seen = state.subscriptionCounts.latestVersioned(channel: channel),
+                        seen.version > newest.version
+                    {
+                        newest = seen
+                    }
+                    state.subscriptionCounts.release(
+                        channel: channel, socketID: handle.socketID, version: newest.version)
+                    return newest.count
+                }
+                if count > 0 {
+                    self.reply(
+                        ServerMessage.subscriptionCount(channel: channel, count: count),
+                        event: "pusher_internal:subscription_count", channel: channel, to: handle)
                 }
             }
             self.deliverTransitions(answer.transitions, excluding: handle.socketID)
@@ -195,6 +240,14 @@ extension Engine {
             _ = terminateLocalUser(appID: appID, userID: userID)
         case .close(let appID, let socketID, let code):
             _ = closeLocalConnection(appID: appID, socketID: socketID, code: code)
+        case .subscriptionCount(let appID, let channel, let count, let version, let node, let excluding):
+            guard let app = directory.app(id: appID), let cluster else { return }
+            subscriptionCountChanged(
+                on: channel, app: app, loop: cluster.loop, clusterCount: (count, version),
+                excluding: node == cluster.nodeID ? excluding : nil)
+        case .presenceOfUser(let appID, let userID, let online):
+            guard let app = directory.app(id: appID) else { return }
+            watchedUserChanged(userID, online: online, app: app)
         case .connections, .nodeGone, .restart:
             break
         }

@@ -18,17 +18,37 @@ extension Engine {
             return fail(handle, with: error)
         }
         // Watchlist events are queued under the lock, so racing sign-ins and sign-outs of one user reach
-        // every watcher in the order they happened; the signing socket's own arrive after its reply.
+        // every watcher in the order they happened; the signing socket's own arrive after its reply. With
+        // scaling, Redis decides when a user comes online or goes offline and every node hears it from the
+        // stream (`watchedUserChanged`); the new socket's first list is read from Redis.
+        let cluster = cluster?.isConnected == true ? cluster : nil
         guard
-            let outcome = registry(for: app).withState({ state -> UserDirectory.SignIn? in
+            let signedIn = registry(for: app).withState({
+                state -> (UserDirectory.SignIn, EventLoopFuture<[String]>?)? in
                 guard let outcome = state.signIn(handle, user: user) else { return nil }
+                if let cluster {
+                    var ops = [
+                        ClusterOp.online(app: app.id, user: user.id, count: state.users.handles(ofUser: user.id).count)
+                    ]
+                    if let replaced = outcome.replaced, replaced.userID != user.id {
+                        ops.append(
+                            .online(
+                                app: app.id, user: replaced.userID,
+                                count: state.users.handles(ofUser: replaced.userID).count))
+                    }
+                    _ = cluster.update(appID: app.id, ops: ops)
+                    return (outcome, cluster.online(appID: app.id, userIDs: user.watchlist))
+                }
                 if let replaced = outcome.replaced { Self.queueWatchlistEvents(for: replaced) }
                 Self.queueWatchlist([handle], name: "online", userIDs: outcome.onlineWatched)
                 Self.queueWatchlist(outcome.watchersToTell, name: "online", userIDs: [user.id])
-                return outcome
+                return (outcome, nil)
             })
         else { return }
-        if let replaced = outcome.replaced { report(replaced, app: app, socketID: handle.socketID) }
+        let (outcome, online) = signedIn
+        if let replaced = outcome.replaced {
+            report(replaced, app: app, socketID: handle.socketID, toldWatchers: online == nil)
+        }
         reply(ServerMessage.signinSuccess(userData: userData), event: "pusher:signin_success", to: handle)
         events.emit {
             EngineEvent(
@@ -36,20 +56,48 @@ extension Engine {
                 detail: "signed in as \(user.id)" + (user.watchlist.isEmpty ? "" : ", watching \(user.watchlist.count)")
             )
         }
-        reportWatchlist([handle], name: "online", userIDs: outcome.onlineWatched, app: app)
-        reportWatchlist(outcome.watchersToTell, name: "online", userIDs: [user.id], app: app)
+        guard let online else {
+            reportWatchlist([handle], name: "online", userIDs: outcome.onlineWatched, app: app)
+            reportWatchlist(outcome.watchersToTell, name: "online", userIDs: [user.id], app: app)
+            return
+        }
+        online.whenComplete { result in
+            // Without an answer from Redis, this node's own view.
+            let ids = (try? result.get()) ?? outcome.onlineWatched
+            Self.queueWatchlist([handle], name: "online", userIDs: ids)
+            self.reportWatchlist([handle], name: "online", userIDs: ids, app: app)
+        }
+    }
+
+    /// A watched user's first signed-in socket anywhere in the cluster, or their last one, as the stream
+    /// announced it: tells this node's watchers.
+    func watchedUserChanged(_ userID: String, online: Bool, app: Application) {
+        let name = online ? "online" : "offline"
+        let watchers = registry(for: app).withState { state in
+            let watchers = state.users.watchers(of: userID)
+            Self.queueWatchlist(watchers, name: name, userIDs: [userID])
+            return watchers
+        }
+        reportWatchlist(watchers, name: name, userIDs: [userID], app: app)
     }
 
     /// Forgets a closed socket's identity and tells watchers when its user went offline.
     func signOut(_ handle: ConnectionHandle) {
+        let cluster = cluster?.isConnected == true ? cluster : nil
+        let app = handle.app
         guard
-            let outcome = registry(for: handle.app).withState({ state -> UserDirectory.SignOut? in
+            let outcome = registry(for: app).withState({ state -> UserDirectory.SignOut? in
                 guard let outcome = state.users.signOut(socketID: handle.socketID) else { return nil }
-                Self.queueWatchlistEvents(for: outcome)
+                if let cluster {
+                    let count = state.users.handles(ofUser: outcome.userID).count
+                    _ = cluster.update(appID: app.id, ops: [.online(app: app.id, user: outcome.userID, count: count)])
+                } else {
+                    Self.queueWatchlistEvents(for: outcome)
+                }
                 return outcome
             })
         else { return }
-        report(outcome, app: handle.app, socketID: handle.socketID)
+        report(outcome, app: app, socketID: handle.socketID, toldWatchers: cluster == nil)
     }
 
     private static func queueWatchlistEvents(for signOut: UserDirectory.SignOut) {
@@ -57,13 +105,13 @@ extension Engine {
         queueWatchlist(signOut.watchersToTell, name: "offline", userIDs: [signOut.userID])
     }
 
-    private func report(_ signOut: UserDirectory.SignOut, app: Application, socketID: String) {
+    private func report(_ signOut: UserDirectory.SignOut, app: Application, socketID: String, toldWatchers: Bool) {
         events.emit {
             EngineEvent(
                 kind: .signin, appID: app.id, socketID: socketID,
                 detail: "signed out as \(signOut.userID)" + (signOut.wentOffline ? ", now offline" : ""))
         }
-        if signOut.wentOffline {
+        if toldWatchers, signOut.wentOffline {
             reportWatchlist(signOut.watchersToTell, name: "offline", userIDs: [signOut.userID], app: app)
         }
     }

@@ -44,6 +44,12 @@ struct UserDirectory {
 
     func isOnline(_ userID: String) -> Bool { socketsByUser[userID] != nil }
 
+    /// Each signed-in user and how many of its sockets are signed in here (this node's share of a cluster).
+    var signedInCounts: [(userID: String, sockets: Int)] { socketsByUser.map { ($0.key, $0.value.count) } }
+
+    /// The sockets whose watchlist names `userID`.
+    func watchers(of userID: String) -> [ConnectionHandle] { watchers[userID].map { Array($0.values) } ?? [] }
+
     /// Signs `handle` in as `userID`, replacing any identity it had.
     mutating func signIn(_ handle: ConnectionHandle, userID: String, watchlist: [String]) -> SignIn {
         var outcome = SignIn()

@@ -10,8 +10,9 @@ import Synchronization
 /// The engine only `record`s: a check of the app's endpoints and an append to a bounded queue (events beyond
 /// `queueCapacity` are dropped and counted in `droppedEvents`). One background task drains the queue, holds
 /// `channel_vacated`/`member_removed` back (`WebhookSmoother`), batches per endpoint (`WebhookBatcher`) and
-/// posts with AsyncHTTPClient, retrying per `WebhookRetryPolicy`. `isSending` is the gate a cluster leader
-/// election can close so that only one node sends (docs/webhooks.md).
+/// posts with AsyncHTTPClient, retrying per `WebhookRetryPolicy`. With scaling, Redis decides which node sends
+/// each cluster-level event and holds it back itself (`ClusterScripts`); those arrive `smoothed`.
+/// `isSending` can silence a node entirely (docs/webhooks.md).
 final class WebhookDispatcher: Sendable {
     static let queueCapacity = 10_000
     /// Batches being posted or waiting to retry, across all endpoints; more are dropped and counted.
@@ -21,6 +22,7 @@ final class WebhookDispatcher: Sendable {
     private struct Queued: Sendable {
         var app: Application
         var event: WebhookEvent
+        var smoothed: Bool
     }
 
     private let queue = Mutex(Deque<Queued>())
@@ -47,11 +49,12 @@ final class WebhookDispatcher: Sendable {
     }
 
     /// Queues one event of `app` if any of its endpoints could want it. Cheap; safe from any thread.
-    func record(_ event: WebhookEvent, app: Application) {
+    /// `smoothed` events were already held back (by the cluster) and skip this node's 3 s hold.
+    func record(_ event: WebhookEvent, app: Application, smoothed: Bool = false) {
         guard app.webhooks.contains(where: { Self.mayWant($0, event) }) else { return }
         let accepted = queue.withLock { queue in
             guard queue.count < Self.queueCapacity else { return false }
-            queue.append(Queued(app: app, event: event))
+            queue.append(Queued(app: app, event: event, smoothed: smoothed))
             return true
         }
         if accepted {
@@ -115,7 +118,7 @@ final class WebhookDispatcher: Sendable {
                 defer { queue.removeAll(keepingCapacity: true) }
                 return Array(queue)
             }
-            for item in arrived { state.submit(item.event, app: item.app, now: now) }
+            for item in arrived { state.submit(item.event, app: item.app, now: now, smoothed: item.smoothed) }
             for batch in state.takeDue(now: now, force: false) { launch(batch, events: events, client: client) }
             if let deadline = state.nextDeadline {
                 // Poll at least every 50 ms while anything is held, so new events still go out within a window.
@@ -129,7 +132,7 @@ final class WebhookDispatcher: Sendable {
             defer { queue.removeAll() }
             return Array(queue)
         }
-        for item in arrived { state.submit(item.event, app: item.app, now: clock.now) }
+        for item in arrived { state.submit(item.event, app: item.app, now: clock.now, smoothed: item.smoothed) }
         await withTaskGroup(of: Void.self) { group in
             for batch in state.takeDue(now: clock.now, force: true) {
                 group.addTask { await self.post(batch, events: events, client: client, retrying: false) }

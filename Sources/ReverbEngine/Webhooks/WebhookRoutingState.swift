@@ -10,10 +10,14 @@ struct WebhookRoutingState {
     private var batchers: [EndpointKey: WebhookBatcher] = [:]
     private var ready: [WebhookBatch] = []
 
-    /// Takes one event as it happened at `now`.
-    mutating func submit(_ event: WebhookEvent, app: Application, now: ContinuousClock.Instant) {
+    /// Takes one event as it happened at `now`; a `smoothed` one was held back already and is routed at once.
+    mutating func submit(
+        _ event: WebhookEvent, app: Application, now: ContinuousClock.Instant, smoothed: Bool = false
+    ) {
         apps[app.id] = app
-        if let passed = smoothers[app.id, default: WebhookSmoother()].submit(event, now: now) {
+        if smoothed {
+            route(event, app: app, now: now)
+        } else if let passed = smoothers[app.id, default: WebhookSmoother()].submit(event, now: now) {
             route(passed, app: app, now: now)
         }
     }
