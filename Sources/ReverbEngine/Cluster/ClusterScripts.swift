@@ -165,5 +165,5 @@ enum ClusterScripts {
         return {subs, users, cache}
         """)
 
-    static let all = [update, reap, publishCached, channels, channel]
+    static let all = [update, reap, publishCached, channels, channel, view]
 }

@@ -37,9 +37,11 @@ struct ConsoleStreamPump: Sendable {
                         connections < Self.largeServerConnections
                         || rowsAt.map { now - $0 >= Self.largeServerRowInterval } ?? true
                     if rowsDue { rowsAt = now }
+                    engine.cluster?.watch()
                     var snapshot = engine.snapshot(
                         listeningAddress: address, fileLimit: 0, includingConnections: rowsDue)
                     snapshot.apps.removeAll { $0.id != app.id }
+                    snapshot.cluster?.view?.keep(appID: app.id)
                     connections = snapshot.apps.reduce(0) { $0 + $1.connectionCount }
                     send(
                         ConsoleStreamFrame(
@@ -71,8 +73,8 @@ struct ConsoleStreamPump: Sendable {
     }
 
     private func send(_ frame: ConsoleStreamFrame, encoder: JSONEncoder) {
-        guard let data = try? encoder.encode(frame) else { return }
-        let buffer = channel.allocator.buffer(bytes: data)
+        guard let buffer = ConsoleStreamFrameWriter.write(frame, encoder: encoder, allocator: channel.allocator)
+        else { return }
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
     }
 }
