@@ -105,9 +105,8 @@ def test_attached_console_counts_the_cluster_and_kicks_a_socket_of_another_node(
         # The others stay connected, and the cluster's counts follow.
         tmux.until(lambda lines: re.search(r"4 Connections ─+ 2 · cluster ─┐", "\n".join(lines)), timeout=20)
         tmux.until(lambda lines: any(re.search(r"│chat\s+public\s+2\s+1\s+-", line) for line in lines))
-        lines = tmux.capture()
-        assert row_containing(lines, target.socket_id) is None
-        assert row_containing(lines, bystander.socket_id)
+        tmux.until(lambda lines: row_containing(pane_rows(lines, "4 Connections"), target.socket_id) is None)
+        assert row_containing(pane_rows(tmux.capture(), "4 Connections"), bystander.socket_id)
         for client in (here, bystander):
             assert client.pusher.connection.state == "connected"
             assert not client.close_codes and not client.errors

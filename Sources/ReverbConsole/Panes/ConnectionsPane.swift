@@ -19,8 +19,10 @@ public struct ConnectionsPane: Pane {
 
     /// With a cluster view: the node holding the socket after its id.
     static let clusterColumns: [TableColumn] = {
+        // Wide enough for whole socket ids and `host:port` addresses, so a row can be told from its neighbours.
         var columns = Self.columns
-        columns.insert(TableColumn("Node", width: 8, flex: 1, dropPriority: 4), at: 1)
+        columns[0].minWidth = 20
+        columns.insert(TableColumn("Node", width: 15, flex: 1, dropPriority: 4), at: 1)
         return columns
     }()
 

@@ -59,7 +59,8 @@ import Testing
         let buffer = try #require(
             ConsoleStreamFrameWriter.write(
                 frame, encoder: ConsoleStreamCoding.encoder(), allocator: ByteBufferAllocator()))
-        #expect(Data(buffer.readableBytesView) == (try ConsoleStreamCoding.encoder().encode(frame)))
+        // No rows, no placeholder: the bytes are JSONEncoder's alone (whose member order varies between calls).
+        #expect(!String(buffer: buffer).contains(ConsoleStreamFrameWriter.token))
         #expect(try roundTrip(frame).snapshot == frame.snapshot)
     }
 
