@@ -60,10 +60,12 @@ extension Cluster {
             rows = engine.snapshot(listeningAddress: "", fileLimit: 0, includingConnections: true).apps
                 .flatMap(\.connections)
         }
-        guard let data = try? ConsoleStreamCoding.encoder().encode(rows) else { return }
-        commands.sendAndForget([
-            "SET", key("sockets", nodeID), String(decoding: data, as: UTF8.self), "PX", Self.watchedMilliseconds,
-        ])
+        // Written by hand as the console stream writes rows: JSONEncoder would cost more than the rest of the view.
+        var buffer = ByteBufferAllocator().buffer(capacity: 2 + rows.count * 220)
+        buffer.writeInteger(UInt8(ascii: "["))
+        ConsoleStreamFrameWriter.writeRows(rows, into: &buffer)
+        buffer.writeInteger(UInt8(ascii: "]"))
+        commands.sendAndForget(["SET", key("sockets", nodeID), String(buffer: buffer), "PX", Self.watchedMilliseconds])
     }
 
     private func refreshView() {
