@@ -121,9 +121,11 @@ public final class ReverbServer: Service, Sendable {
 
     // MARK: Observation
 
-    /// The engine's state now. Without connection rows it stays cheap with tens of thousands of sockets.
+    /// The engine's state now. Without connection rows it stays cheap with tens of thousands of sockets. With
+    /// scaling, asking counts as a console watching: `cluster.view` then carries cluster-wide counts.
     public func snapshot(includingConnections: Bool = true) -> EngineSnapshot {
-        engine.snapshot(
+        engine.cluster?.watch()
+        return engine.snapshot(
             listeningAddress: listeningAddress, fileLimit: openFileLimit, includingConnections: includingConnections)
     }
 

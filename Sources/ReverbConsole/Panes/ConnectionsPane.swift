@@ -1,7 +1,7 @@
 import Foundation
 import ReverbEngine
 /// Open connections in scope: socket id, signed-in user, app, origin, channels, connected for, last seen,
-/// messages.
+/// messages. On a node of a cluster, the other nodes' connections too, with the node holding each.
 public struct ConnectionsPane: Pane {
     public init() {}
 
@@ -17,30 +17,39 @@ public struct ConnectionsPane: Pane {
         TableColumn("Out", width: 5, dropPriority: 7, rightAligned: true),
     ]
 
+    /// With a cluster view: the node holding the socket after its id.
+    static let clusterColumns: [TableColumn] = {
+        // Wide enough for whole socket ids and `host:port` addresses, so a row can be told from its neighbours.
+        var columns = Self.columns
+        columns[0].minWidth = 20
+        columns.insert(TableColumn("Node", width: 15, flex: 1, dropPriority: 4), at: 1)
+        return columns
+    }()
+
     public func render(_ model: ConsoleModel, _ state: ConsoleState, into grid: inout CellGrid, rect: Rect) {
         let isFocused = state.focus == .connections
-        let inner = PaneBox(
-            title: "4 Connections", status: "\(model.connections.count)", statusRole: .dim, isFocused: isFocused
-        )
-        .draw(into: &grid, rect: rect)
+        let clustered = model.clusterView != nil
+        let status = clustered ? "\(model.connections.count) · cluster" : "\(model.connections.count)"
+        let inner = PaneBox(title: "4 Connections", status: status, statusRole: .dim, isFocused: isFocused)
+            .draw(into: &grid, rect: rect)
         let connections = model.connections
         let table = Table(
-            columns: Self.columns, rowCount: connections.count,
+            columns: clustered ? Self.clusterColumns : Self.columns, rowCount: connections.count,
             selected: ConsoleModel.clamp(state.cursor(.connections), count: connections.count), isFocused: isFocused,
             placeholder: "no connections"
         )
         let now = model.snapshot.takenAt
         table.draw(into: &grid, rect: inner) { index in
             let connection = connections[index]
-            return (
-                [
-                    connection.socketID, connection.userID ?? "-", connection.appID, connection.origin ?? "-",
-                    connection.channels.isEmpty ? "-" : connection.channels.sorted().joined(separator: ","),
-                    DisplayFormat.duration(now.timeIntervalSince(connection.connectedAt)),
-                    DisplayFormat.duration(now.timeIntervalSince(connection.lastSeenAt)),
-                    DisplayFormat.count(connection.messagesIn), DisplayFormat.count(connection.messagesOut),
-                ], nil
-            )
+            var cells = [
+                connection.socketID, connection.userID ?? "-", connection.appID, connection.origin ?? "-",
+                connection.channels.isEmpty ? "-" : connection.channels.sorted().joined(separator: ","),
+                DisplayFormat.duration(now.timeIntervalSince(connection.connectedAt)),
+                DisplayFormat.duration(now.timeIntervalSince(connection.lastSeenAt)),
+                DisplayFormat.count(connection.messagesIn), DisplayFormat.count(connection.messagesOut),
+            ]
+            if clustered { cells.insert(connection.node ?? model.snapshot.listeningAddress, at: 1) }
+            return (cells, nil)
         }
     }
 }

@@ -22,6 +22,12 @@ public struct ConsoleModel: Sendable {
     public let connections: [ConnectionSnapshot]
     public let selectedConnection: ConnectionSnapshot?
 
+    /// Cluster-wide counts from Redis: set when the server scales over Redis and a view could be read. Apps,
+    /// channels, presence members and connections then cover every node (`ConsoleModel+Cluster`).
+    public let clusterView: ClusterView?
+    /// This node's own apps by id, while `clusterView` is set (the panes' "Here" columns).
+    public let localApps: [String: AppSnapshot]
+
     public init(
         snapshot: EngineSnapshot, state: ConsoleState, rates: Rates = .zero, rateHistory: [Double] = [],
         metrics: MetricsHistory = MetricsHistory()
@@ -30,7 +36,12 @@ public struct ConsoleModel: Sendable {
         self.rates = rates
         self.rateHistory = rateHistory
         self.metrics = metrics
-        let apps = snapshot.apps.sorted { $0.id < $1.id }
+        let view = snapshot.cluster?.view
+        self.clusterView = view
+        let localApps = Dictionary(snapshot.apps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.localApps = view == nil ? [:] : localApps
+        let apps = (view.map { Self.clusterWide(snapshot, view: $0) } ?? snapshot.apps).sorted { $0.id < $1.id }
+        let localSubscribers = view == nil ? [:] : Self.localSubscribers(localApps)
         self.apps = apps
         let appCursor = Self.clamp(state.cursor(.apps), count: apps.count + 1)
         let selectedApp = appCursor > 0 ? apps[appCursor - 1] : nil
@@ -38,7 +49,11 @@ public struct ConsoleModel: Sendable {
         let scopedApps = selectedApp.map { [$0] } ?? apps
 
         let channels = scopedApps.flatMap { app in
-            app.channels.sorted { $0.name < $1.name }.map { ScopedChannel(appID: app.id, channel: $0) }
+            app.channels.sorted { $0.name < $1.name }.map { channel in
+                ScopedChannel(
+                    appID: app.id, channel: channel,
+                    here: view == nil ? nil : localSubscribers[app.id]?[channel.name] ?? 0)
+            }
         }
         self.channels = channels
         let selectedChannel =

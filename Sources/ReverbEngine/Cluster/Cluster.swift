@@ -16,17 +16,19 @@ final class Cluster: Sendable {
     let prefix: String
     let loop: any EventLoop
     /// Commands: state scripts, stream appends, heartbeats, API reads (Reverb's "publisher").
-    private let commands: RedisClient
+    let commands: RedisClient
     /// Blocks reading the envelope stream (Reverb's "subscriber").
     private let reader: RedisClient
     /// Pub/sub on the scaling channel, for cluster-wide restarts.
     private let control: RedisClient
-    private let engine: Engine
+    let engine: Engine
     private let outbox: Mutex<ClusterOutbox>
     private let state = Mutex(State())
     private let onRestart: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
     private let heartbeatTask = Mutex<RepeatedTask?>(nil)
     private let heldWebhooksTask = Mutex<RepeatedTask?>(nil)
+    /// Whether a console watches, and the cluster-wide view read for it (`Cluster+View`).
+    let watching = Mutex(ClusterWatch())
 
     static let heartbeatInterval = TimeAmount.seconds(1)
     /// How often a node with webhooks asks Redis for held webhook events that are due (docs/webhooks.md).
@@ -370,6 +372,7 @@ final class Cluster: Sendable {
         commands.sendAndForget(["SET", key("alive", nodeID), "1", "PX", String(Self.aliveMilliseconds)])
         commands.sendAndForget(["HSET", key("nodes"), nodeID, info])
         commands.send(["HGETALL", key("nodes")]).whenSuccess { reply in self.nodesRead(reply.pairs) }
+        watchHeartbeat(connections: snapshot.apps.reduce(0) { $0 + $1.connectionCount })
         for app in engine.directory.all where app.maxConnections != nil {
             commands.send(["HGETALL", key("conns", app.id)]).whenSuccess { reply in
                 let counts = Dictionary(
@@ -411,9 +414,11 @@ final class Cluster: Sendable {
     /// The node list as of the last heartbeat.
     var clusterState: ClusterState {
         let nodes = state.withLock { $0.nodes }
-        return ClusterState(
+        var clusterState = ClusterState(
             nodeID: nodeID, redisAddress: configuration.redis.displayAddress, redisConnected: commands.isConnected,
             nodes: nodes)
+        clusterState.view = currentView
+        return clusterState
     }
 
     // MARK: Reading the stream

@@ -286,5 +286,5 @@ enum ClusterScripts {
         return {subs, users, cache}
         """)
 
-    static let all = [update, reap, due, publishCached, channels, channel]
+    static let all = [update, reap, due, publishCached, channels, channel, view]
 }

@@ -14,6 +14,20 @@ public struct ClusterState: Sendable, Hashable, Codable {
         public var startedAt: Date
         public var heartbeatAt: Date
         public var isThisNode: Bool
+
+        public init(
+            id: String, address: String, connections: Int, messagesIn: Int, messagesOut: Int, startedAt: Date,
+            heartbeatAt: Date, isThisNode: Bool
+        ) {
+            self.id = id
+            self.address = address
+            self.connections = connections
+            self.messagesIn = messagesIn
+            self.messagesOut = messagesOut
+            self.startedAt = startedAt
+            self.heartbeatAt = heartbeatAt
+            self.isThisNode = isThisNode
+        }
     }
 
     /// This node's id (random per process).
@@ -23,6 +37,18 @@ public struct ClusterState: Sendable, Hashable, Codable {
     public var redisConnected: Bool
     /// Live nodes, this one included, ordered by address.
     public var nodes: [Node]
+    /// Cluster-wide counts while a console watches and Redis answers (nil otherwise: then only this node's).
+    public var view: ClusterView?
+
+    public init(
+        nodeID: String, redisAddress: String, redisConnected: Bool, nodes: [Node], view: ClusterView? = nil
+    ) {
+        self.nodeID = nodeID
+        self.redisAddress = redisAddress
+        self.redisConnected = redisConnected
+        self.nodes = nodes
+        self.view = view
+    }
 
     /// `connected` or `unreachable, retrying`.
     public var redisStatus: String { redisConnected ? "connected" : "unreachable, retrying" }

@@ -28,6 +28,8 @@ struct ConsoleStreamPump: Sendable {
         var snapshotAt: ContinuousClock.Instant?
         var rowsAt: ContinuousClock.Instant?
         var connections = 0
+        // The rows last sent: unchanged rows (quiet sockets) are not sent again; the console keeps the last ones.
+        var sentRows: [ConnectionSnapshot]?
         while !Task.isCancelled, channel.isActive {
             let now = ContinuousClock.now
             if channel.isWritable {
@@ -37,13 +39,25 @@ struct ConsoleStreamPump: Sendable {
                         connections < Self.largeServerConnections
                         || rowsAt.map { now - $0 >= Self.largeServerRowInterval } ?? true
                     if rowsDue { rowsAt = now }
+                    engine.cluster?.watch()
                     var snapshot = engine.snapshot(
                         listeningAddress: address, fileLimit: 0, includingConnections: rowsDue)
                     snapshot.apps.removeAll { $0.id != app.id }
+                    snapshot.cluster?.view?.keep(appID: app.id)
                     connections = snapshot.apps.reduce(0) { $0 + $1.connectionCount }
+                    var includesRows = rowsDue
+                    if rowsDue {
+                        let rows = snapshot.apps.flatMap(\.connections)
+                        if rows == sentRows {
+                            includesRows = false
+                            for index in snapshot.apps.indices { snapshot.apps[index].connections = [] }
+                        } else {
+                            sentRows = rows
+                        }
+                    }
                     send(
                         ConsoleStreamFrame(
-                            type: .snapshot, snapshot: snapshot, includesConnections: rowsDue,
+                            type: .snapshot, snapshot: snapshot, includesConnections: includesRows,
                             dropped: ring.droppedCount),
                         encoder: encoder)
                 }
@@ -71,8 +85,8 @@ struct ConsoleStreamPump: Sendable {
     }
 
     private func send(_ frame: ConsoleStreamFrame, encoder: JSONEncoder) {
-        guard let data = try? encoder.encode(frame) else { return }
-        let buffer = channel.allocator.buffer(bytes: data)
+        guard let buffer = ConsoleStreamFrameWriter.write(frame, encoder: encoder, allocator: channel.allocator)
+        else { return }
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: buffer), promise: nil)
     }
 }

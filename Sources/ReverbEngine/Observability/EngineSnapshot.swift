@@ -147,6 +147,8 @@ public struct ConnectionSnapshot: Sendable, Hashable, Codable {
     public var messagesOut: Int
     /// The user this socket signed in as with `pusher:signin`, if it did.
     public var userID: String?
+    /// The node holding the socket (its address), for rows of other nodes of a cluster; nil on this node.
+    public var node: String? = nil
 
     public init(
         socketID: String, appID: String, origin: String? = nil, channels: [String] = [], connectedAt: Date,

@@ -14,8 +14,8 @@ import Synchronization
 /// signal sources) opens `/proc/<tid>/stat` for each of its worker threads and traps with SIGILL when that
 /// `open` fails, so a server that lets `accept` take every descriptor dies at the limit instead of waiting.
 /// The budget counts accepted sockets that are still open on top of the descriptors the process held otherwise
-/// (counted from `/proc/self/fd`, recounted at most ten times a second once the estimate comes near the limit, which is read on every check
-/// because an operator may lower it with `prlimit` while the server runs).
+/// (counted from `/proc/self/fd`, recounted at most ten times a second once the estimate comes near the limit).
+/// The limit is read on every check because an operator may lower it with `prlimit` while the server runs.
 final class FileDescriptorBudget: Sendable {
     /// Accepted sockets not yet closed.
     private let accepted = Atomic<Int>(0)
@@ -25,7 +25,17 @@ final class FileDescriptorBudget: Sendable {
     /// ten times a second.
     private let countedAt = Atomic<UInt64>(0)
 
-    init() {
+    /// The soft open-file limit now.
+    private let limit: @Sendable () -> Int
+    /// Descriptors the process has open now, nil where that cannot be read.
+    private let openDescriptors: @Sendable () -> Int?
+
+    init(
+        limit: @escaping @Sendable () -> Int = FileDescriptorBudget.openFileLimit,
+        openDescriptors: @escaping @Sendable () -> Int? = FileDescriptorBudget.openDescriptorCount
+    ) {
+        self.limit = limit
+        self.openDescriptors = openDescriptors
         recount(now: NIODeadline.now().uptimeNanoseconds)
     }
 
@@ -48,7 +58,7 @@ final class FileDescriptorBudget: Sendable {
 
     /// Whether `more` further sockets (besides those already counted) leave at least the reserve free.
     func hasRoom(forMore more: Int) -> Bool {
-        let limit = Self.openFileLimit()
+        let limit = self.limit()
         let needed = accepted.load(ordering: .relaxed) + more + Self.reserve(limit: limit)
         // Far from the limit the estimate is good enough; near it, count again (other descriptors may have been
         // opened or closed since) before deciding.
@@ -65,7 +75,7 @@ final class FileDescriptorBudget: Sendable {
 
     private func recount(now: UInt64) {
         countedAt.store(now, ordering: .relaxed)
-        guard let open = Self.openDescriptorCount() else { return }
+        guard let open = openDescriptors() else { return }
         others.store(max(0, open - accepted.load(ordering: .relaxed)), ordering: .relaxed)
     }
 
