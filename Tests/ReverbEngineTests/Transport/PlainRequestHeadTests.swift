@@ -101,6 +101,24 @@ struct PlainRequestHeadTests {
         #expect(isUnsupported(text))
     }
 
+    @Test("handshake keys: every base64 of 16 bytes is valid, and nothing else")
+    func handshakeKeys() {
+        for _ in 0..<200 {
+            let key = WebSocketAccept.base64((0..<16).map { _ in UInt8.random(in: 0...255) })
+            #expect(HandshakeCheck.isValidKey(key), "\(key)")
+        }
+        #expect(HandshakeCheck.isValidKey(" dGhlIHNhbXBsZSBub25jZQ== "))
+        for key in [
+            "", "dGhlIHNhbXBsZSBub25jZQ=", "dGhlIHNhbXBsZSBub25jZQ===", "dGhlIHNhbXBsZSBub25j*Q==",
+            "dGhlIHNhbXBsZSBub25jZQ",
+        ] {
+            #expect(!HandshakeCheck.isValidKey(key), "\(key)")
+        }
+        #expect(WebSocketAccept.base64(Array("foobar".utf8)) == "Zm9vYmFy")
+        #expect(WebSocketAccept.base64(Array("fooba".utf8)) == "Zm9vYmE=")
+        #expect(WebSocketAccept.base64(Array("foob".utf8)) == "Zm9vYg==")
+    }
+
     @Test("a head longer than the scanner's limit goes to NIO's parser")
     func tooLong() {
         let text = "GET /up HTTP/1.1\r\nX-Long: " + String(repeating: "a", count: PlainRequestHead.maximumLength)
