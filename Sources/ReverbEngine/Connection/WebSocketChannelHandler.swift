@@ -19,7 +19,11 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     private var keepAlive: KeepAlive
     private var rateLimiter: RateLimiter?
     private var assembler: MessageAssembler
-    private var keepAliveTimer: Scheduled<Void>?
+    /// A scheduled callback to this handler rather than a scheduled task: no promise or closure is allocated, which
+    /// is about 250 bytes of every idle connection (docs/benchmarks.md, "Connections and publishes").
+    private var keepAliveTimer: NIOScheduledCallback?
+    /// The context the keep-alive callback works in; cleared when the socket closes (it points back at us).
+    private var keepAliveContext: ChannelHandlerContext?
     private var closing = false
     private var closeSent = false
 
@@ -74,8 +78,16 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         closeWith(code: error.code, reason: error.message, context: context)
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        keepAliveTimer?.cancel()
+        keepAliveTimer = nil
+        keepAliveContext = nil
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         keepAliveTimer?.cancel()
+        keepAliveTimer = nil
+        keepAliveContext = nil
         if let handle {
             self.handle = nil
             engine.closed(handle)
@@ -215,10 +227,9 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     // MARK: Keep-alive
 
     private func scheduleKeepAlive(context: ChannelHandlerContext) {
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        keepAliveTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: keepAlive.nextCheck) {
-            self.keepAliveFired(context: loopBoundContext.value)
-        }
+        keepAliveContext = context
+        keepAliveTimer = try? context.eventLoop.assumeIsolated().scheduleCallback(
+            at: keepAlive.nextCheck, handler: self)
     }
 
     private func keepAliveFired(context: ChannelHandlerContext) {
@@ -285,6 +296,14 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         } else {
             context.fireUserInboundEventTriggered(event)
         }
+    }
+}
+
+extension WebSocketChannelHandler: NIOScheduledCallbackHandler {
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        keepAliveTimer = nil
+        guard let context = keepAliveContext else { return }
+        keepAliveFired(context: context)
     }
 }
 
