@@ -20,7 +20,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     private var rateLimiter: RateLimiter?
     private var assembler: MessageAssembler
     /// A scheduled callback to this handler rather than a scheduled task: no promise or closure is allocated, which
-    /// is about 250 bytes of every idle connection (docs/benchmarks.md, "Connections and publishes").
+    /// is about 250 bytes of every idle connection (docs/benchmarks.md, section a2).
     private var keepAliveTimer: NIOScheduledCallback?
     /// The context the keep-alive callback works in; cleared when the socket closes (it points back at us).
     private var keepAliveContext: ChannelHandlerContext?
