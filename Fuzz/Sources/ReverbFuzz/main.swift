@@ -67,6 +67,11 @@ enum FuzzTargets {
 
     /// Raw bytes through NIO's HTTP server pipeline into the engine's request model and handshake checks.
     static func http(_ bytes: [UInt8]) {
+        // The fast path's own head scanner (HTTPFastPath) reads the same bytes first.
+        if case .head(let plain, _) = PlainRequestHead.scan(ByteBuffer(bytes: bytes)) {
+            _ = HTTPRequest(head: plain.head, body: ByteBuffer()).queryValue("auth_key")
+            if let key = plain.webSocketKey { _ = HandshakeCheck.isValidKey(key) }
+        }
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish() }
         do {

@@ -25,8 +25,8 @@ extension APIRouter {
 
     /// Counts an answered request by route and status, and logs it when it was refused.
     func account(method: HTTPMethod, uri: String, status: HTTPResponseStatus) {
-        let path = String(uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-        let route = Self.routeTemplate(path: path, prefix: engine.configuration.routePrefix)
+        let path = uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(uri[..<$0]) } ?? uri
+        let route = Self.routeTemplate(path: path, prefix: prefix)
         engine.metrics.httpRequest(route: route, status: Int(status.code))
         if status.code >= 400 {
             ProductionLog.requestRejected(

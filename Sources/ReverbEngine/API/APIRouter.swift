@@ -4,8 +4,20 @@ import NIOCore
 import NIOHTTP1
 
 /// Routes a plain HTTP request (not a WebSocket upgrade) to the health check or a signed API endpoint.
-struct APIRouter {
+struct APIRouter: Sendable {
     let engine: Engine
+    /// The configured path prefix, computed once (the configuration trims it with Foundation on every read).
+    let prefix: String
+    /// Each app's secret prepared for signing once, by app id.
+    private let keys: [String: HMACKey]
+
+    init(engine: Engine) {
+        self.engine = engine
+        self.prefix = engine.configuration.routePrefix
+        self.keys = Dictionary(
+            engine.configuration.apps.map { ($0.id, HMACKey(secret: $0.secret)) },
+            uniquingKeysWith: { first, _ in first })
+    }
 
     /// Reverb's API routes (docs/protocol.md, HTTP responses), after the path prefix.
     enum Route {
@@ -26,7 +38,6 @@ struct APIRouter {
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
         engine.totals.apiRequests.add(1, ordering: .relaxed)
-        let prefix = engine.configuration.routePrefix
         guard request.path.hasPrefix(prefix) else { return .text(.notFound, "Not found.") }
         let path = String(request.path.dropFirst(prefix.count))
         if path == ConsoleStreamSignature.route { return ConsoleStreamRoute(engine: engine).refusal(for: request) }
@@ -56,7 +67,7 @@ struct APIRouter {
             try APISignature.verify(
                 method: request.method.rawValue, path: path, query: request.query,
                 body: Array(request.body.readableBytesView),
-                app: app, timestampWindow: engine.configuration.apiTimestampWindow)
+                app: app, timestampWindow: engine.configuration.apiTimestampWindow, key: keys[app.id])
         } catch {
             engine.events.emit {
                 EngineEvent(
@@ -84,9 +95,9 @@ struct APIRouter {
 
     /// Matches a prefix-free path; returns the route and the app id (empty for `/up`, sockets and `/users/…`).
     static func match(_ path: String) -> (Route, String)? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.first == "" else { return nil }
-        let segments = Array(parts.dropFirst())
+        let segments = parts.dropFirst().map(String.init)
         switch segments.count {
         case 1 where segments[0] == "up": return (.health, "")
         case 2 where segments[0] == "app" && !segments[1].isEmpty: return (.socket, "")

@@ -18,9 +18,9 @@ struct HTTPRequest {
         self.headers = head.headers
         self.body = body
         let uri = Self.originForm(head.uri)
-        if let mark = uri.firstIndex(of: "?") {
+        if let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.path = Self.percentDecode(String(uri[..<mark]), plusIsSpace: false)
-            self.query = Self.parseQuery(String(uri[uri.index(after: mark)...]))
+            self.query = Self.parseQuery(String(uri[uri.utf8.index(after: mark)...]))
         } else {
             self.path = Self.percentDecode(uri, plusIsSpace: false)
             self.query = []
@@ -42,16 +42,32 @@ struct HTTPRequest {
     func queryValue(_ name: String) -> String? { query.last(where: { $0.name == name })?.value }
 
     static func parseQuery(_ text: String) -> [(name: String, value: String)] {
-        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecode(String(parts[0]), plusIsSpace: true)
-            let value = parts.count > 1 ? percentDecode(String(parts[1]), plusIsSpace: true) : ""
-            return (name, value)
+        // Byte offsets, not Characters: a signed API request parses its query on every publish.
+        let utf8 = text.utf8
+        var pairs: [(name: String, value: String)] = []
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
+            if end > start {
+                let pair = utf8[start..<end]
+                if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    pairs.append(
+                        (
+                            percentDecode(String(text[start..<equals]), plusIsSpace: true),
+                            percentDecode(String(text[utf8.index(after: equals)..<end]), plusIsSpace: true)
+                        ))
+                } else {
+                    pairs.append((percentDecode(String(text[start..<end]), plusIsSpace: true), ""))
+                }
+            }
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
+        return pairs
     }
 
     static func percentDecode(_ text: String, plusIsSpace: Bool) -> String {
-        guard text.contains("%") || (plusIsSpace && text.contains("+")) else { return text }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) })
+        else { return text }
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8)[...]
         while let byte = iterator.popFirst() {

@@ -3,6 +3,7 @@ package struct ApplicationDirectory: Sendable {
     package let all: [Application]
     private let byKey: [String: Application]
     private let byID: [String: Application]
+    private let sharedByKey: [String: ApplicationBox]
 
     /// Fails when two apps share an id or a key.
     package init(_ apps: [Application]) throws(ConfigurationError) {
@@ -21,8 +22,11 @@ package struct ApplicationDirectory: Sendable {
         self.all = apps
         self.byKey = byKey
         self.byID = byID
+        self.sharedByKey = byKey.mapValues(ApplicationBox.init)
     }
 
     package func app(key: String) -> Application? { byKey[key] }
     package func app(id: String) -> Application? { byID[id] }
+    /// The app of a WebSocket key as the one shared copy that sockets keep.
+    package func sharedApp(key: String) -> ApplicationBox? { sharedByKey[key] }
 }

@@ -5,7 +5,11 @@ import Synchronization
 /// A thread-safe handle on one open WebSocket connection: what the registry stores and broadcasts write to.
 package final class ConnectionHandle: Sendable {
     package let socketID: String
-    package let app: Application
+    /// The app's one shared copy (`ApplicationBox`): a handle holds a reference, not the whole value.
+    package var app: Application {
+        _read { yield sharedApp.value }
+    }
+    private let sharedApp: ApplicationBox
     package let origin: String?
     package let connectedAt: Date
     /// The only way bytes reach this socket.
@@ -15,12 +19,20 @@ package final class ConnectionHandle: Sendable {
     let messagesIn = Atomic<Int>(0)
     private let lastSeenMilliseconds: Atomic<Int64>
 
-    init(
+    convenience init(
         socketID: String, app: Application, origin: String?, channel: any Channel, writer: SocketWriter,
         now: Date = Date()
     ) {
+        self.init(
+            socketID: socketID, app: ApplicationBox(app), origin: origin, channel: channel, writer: writer, now: now)
+    }
+
+    init(
+        socketID: String, app: ApplicationBox, origin: String?, channel: any Channel, writer: SocketWriter,
+        now: Date = Date()
+    ) {
         self.socketID = socketID
-        self.app = app
+        self.sharedApp = app
         self.origin = origin
         self.channel = channel
         self.writer = writer

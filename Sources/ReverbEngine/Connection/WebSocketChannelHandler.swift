@@ -9,7 +9,9 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     typealias InboundIn = WebSocketFrame
 
     private let engine: Engine
-    private let app: Application?
+    /// The app's shared copy (nil for an unknown key); `app` reads it.
+    private let sharedApp: ApplicationBox?
+    private var app: Application? { sharedApp?.value }
     private let origin: String?
     private var handle: ConnectionHandle?
     /// Every frame this socket sends goes through it (docs/architecture.md, "The write path").
@@ -17,14 +19,23 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     private var keepAlive: KeepAlive
     private var rateLimiter: RateLimiter?
     private var assembler: MessageAssembler
-    private var keepAliveTimer: Scheduled<Void>?
+    /// A scheduled callback to this handler rather than a scheduled task: no promise or closure is allocated, which
+    /// is about 250 bytes of every idle connection (docs/benchmarks.md, section a2).
+    private var keepAliveTimer: NIOScheduledCallback?
+    /// The context the keep-alive callback works in; cleared when the socket closes (it points back at us).
+    private var keepAliveContext: ChannelHandlerContext?
     private var closing = false
     private var closeSent = false
 
-    init(engine: Engine, app: Application?, origin: String?) {
+    convenience init(engine: Engine, app: Application?, origin: String?) {
+        self.init(engine: engine, sharedApp: app.map(ApplicationBox.init), origin: origin)
+    }
+
+    init(engine: Engine, sharedApp: ApplicationBox?, origin: String?) {
         self.engine = engine
-        self.app = app
+        self.sharedApp = sharedApp
         self.origin = origin
+        let app = sharedApp?.value
         let pingInterval = TimeAmount.seconds(Int64(app?.pingInterval ?? 60))
         self.keepAlive = KeepAlive(
             pingInterval: pingInterval, pongTimeout: .seconds(Int64(engine.configuration.pongTimeout)), now: .now())
@@ -33,16 +44,17 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        // Frames are encoded by `OutboundFrame` and written below NIO's encoder; without one there is no socket.
-        guard let output = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
-        else { return context.close(promise: nil) }
+        // Frames are encoded by `OutboundFrame` and written below NIO's encoder when NIO's upgrader added one; after
+        // a handshake `HTTPFastPath` answered there is none, and this handler's own context writes to the socket.
+        let output = (try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)) ?? context
         let socketID = SocketID.random()
         let writer = SocketWriter(socketID: socketID, output: output, totals: engine.totals)
         self.writer = writer
         // Unknown key: Reverb's 4001, then a close frame so pusher-js does not retry (docs/protocol.md, Fatal errors).
-        guard let app else { return refuse(with: .applicationDoesNotExist, context: context) }
+        guard let sharedApp else { return refuse(with: .applicationDoesNotExist, context: context) }
+        let app = sharedApp.value
         let handle = ConnectionHandle(
-            socketID: socketID, app: app, origin: origin, channel: context.channel, writer: writer)
+            socketID: socketID, app: sharedApp, origin: origin, channel: context.channel, writer: writer)
         do {
             try engine.open(handle)
         } catch {
@@ -66,8 +78,16 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         closeWith(code: error.code, reason: error.message, context: context)
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        keepAliveTimer?.cancel()
+        keepAliveTimer = nil
+        keepAliveContext = nil
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         keepAliveTimer?.cancel()
+        keepAliveTimer = nil
+        keepAliveContext = nil
         if let handle {
             self.handle = nil
             engine.closed(handle)
@@ -207,10 +227,9 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     // MARK: Keep-alive
 
     private func scheduleKeepAlive(context: ChannelHandlerContext) {
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        keepAliveTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: keepAlive.nextCheck) {
-            self.keepAliveFired(context: loopBoundContext.value)
-        }
+        keepAliveContext = context
+        keepAliveTimer = try? context.eventLoop.assumeIsolated().scheduleCallback(
+            at: keepAlive.nextCheck, handler: self)
     }
 
     private func keepAliveFired(context: ChannelHandlerContext) {
@@ -277,6 +296,14 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         } else {
             context.fireUserInboundEventTriggered(event)
         }
+    }
+}
+
+extension WebSocketChannelHandler: NIOScheduledCallbackHandler {
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        keepAliveTimer = nil
+        guard let context = keepAliveContext else { return }
+        keepAliveFired(context: context)
     }
 }
 

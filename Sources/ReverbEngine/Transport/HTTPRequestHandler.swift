@@ -27,14 +27,23 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var pending: EventLoopFuture<Void>?
     private var deadline: Scheduled<Void>?
 
-    init(router: APIRouter, maxRequestSize: Int) {
+    /// The clock that runs when the handler is added: by default `handshake_timeout` from now; `HTTPFastPath`
+    /// passes on the deadline it was keeping when it hands a connection over.
+    private let resumedClock: (clock: Clock, deadline: NIODeadline)?
+
+    init(router: APIRouter, maxRequestSize: Int, resuming clock: (Clock, NIODeadline)? = nil) {
         self.router = router
         self.engine = router.engine
         self.maxRequestSize = maxRequestSize
+        self.resumedClock = clock
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        arm(.handshake, context: context)
+        if let resumed = resumedClock {
+            arm(resumed.clock, at: resumed.deadline, context: context)
+        } else {
+            arm(.handshake, context: context)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -128,21 +137,32 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     // MARK: Timeouts
 
-    private enum Clock { case handshake, idle }
+    /// Which limit a connection that is not (yet) a WebSocket is waiting under.
+    enum Clock { case handshake, idle }
 
     /// Closes the connection unless a whole request arrives in time.
     private func arm(_ clock: Clock, context: ChannelHandlerContext) {
-        deadline?.cancel()
         let limits = engine.configuration.limits
         let seconds = clock == .handshake ? limits.handshakeTimeout : limits.httpIdleTimeout
+        arm(clock, at: .now() + .seconds(Int64(seconds)), context: context)
+    }
+
+    private func arm(_ clock: Clock, at time: NIODeadline, context: ChannelHandlerContext) {
+        deadline?.cancel()
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(Int64(seconds))) {
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: time) {
             self.timedOut(clock, context: loopBound.value)
         }
     }
 
     private func timedOut(_ clock: Clock, context: ChannelHandlerContext) {
         deadline = nil
+        Self.reportTimeout(clock, engine: engine)
+        context.close(promise: nil)
+    }
+
+    /// Counts (and for the handshake clock reports) a connection closed because its clock ran out.
+    static func reportTimeout(_ clock: Clock, engine: Engine) {
         let protection = engine.totals.protection
         switch clock {
         case .handshake:
@@ -157,7 +177,6 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             // An idle keep-alive connection is ordinary; closing it is housekeeping, not an error.
             protection.idleTimeouts.increment()
         }
-        context.close(promise: nil)
     }
 
     // MARK: Answers
@@ -203,8 +222,12 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         return response
     }
 
-    /// Refused requests show in --debug and the console's error filter (404s are ordinary and stay quiet).
     private func reportRejection(_ response: HTTPResponse, head: HTTPRequestHead) {
+        Self.reportRejection(response, head: head, engine: engine)
+    }
+
+    /// Refused requests show in --debug and the console's error filter (404s are ordinary and stay quiet).
+    static func reportRejection(_ response: HTTPResponse, head: HTTPRequestHead, engine: Engine) {
         let status = Int(response.status.code)
         let detail = "\(head.method.rawValue) \(String(head.uri.prefix(200))) answered \(status)"
         if status == 400 || status == 405 || status == 413 || status == 426 || status == 505 {

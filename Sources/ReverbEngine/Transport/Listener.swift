@@ -15,15 +15,8 @@ enum Listener {
     ) async throws -> any Channel {
         let configuration = engine.configuration
         let router = APIRouter(engine: engine)
-        let socketPrefix = configuration.routePrefix + "/app/"
-        /// The app key of a socket route (`{prefix}/app/{key}`, query ignored), nil for any other path.
-        @Sendable func socketKey(_ uri: String) -> String? {
-            let path = HTTPRequest.originForm(uri).split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
-            guard path.hasPrefix(socketPrefix) else { return nil }
-            let key = path.dropFirst(socketPrefix.count)
-            guard !key.isEmpty, !key.contains("/") else { return nil }
-            return HTTPRequest.percentDecode(String(key), plusIsSpace: false)
-        }
+        let sockets = SocketRoute(routePrefix: configuration.routePrefix)
+        @Sendable func socketKey(_ uri: String) -> String? { sockets.key(uri) }
         let console = ConsoleStreamRoute(engine: engine)
         let maxFrameSize = max(configuration.apps.map(\.maxMessageSize).max() ?? 0, 1 << 16)
 
@@ -53,9 +46,27 @@ enum Listener {
                     }
                 }
                 let handler = WebSocketChannelHandler(
-                    engine: engine, app: socketKey(head.uri).flatMap(engine.directory.app(key:)),
+                    engine: engine, sharedApp: socketKey(head.uri).flatMap(engine.directory.sharedApp(key:)),
                     origin: head.headers.first(name: "Origin"))
                 return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+            })
+
+        // Requests the fast path does not answer itself get NIO's HTTP pipeline, built only for them.
+        let fastPath = HTTPFastPath.Setup(
+            router: router, sockets: sockets, consolePath: console.path, maxRequestSize: configuration.maxRequestSize,
+            maxFrameSize: maxFrameSize,
+            fallback: { pipeline, clock, deadline in
+                try pipeline.configureHTTPServerPipeline(
+                    withServerUpgrade: (
+                        upgraders: [upgrader],
+                        completionHandler: { context in
+                            context.pipeline.removeHandler(name: Listener.httpHandlerName, promise: nil)
+                        }
+                    ))
+                try pipeline.addHandler(
+                    HTTPRequestHandler(
+                        router: router, maxRequestSize: configuration.maxRequestSize, resuming: (clock, deadline)),
+                    name: httpHandlerName)
             })
 
         let bootstrap = ServerBootstrap(group: group)
@@ -87,16 +98,7 @@ enum Listener {
                         try pipeline.addHandler(NIOSSLServerHandler(context: certificates.current))
                         try pipeline.addHandler(TLSHandshakeObserver(engine: engine))
                     }
-                    try pipeline.configureHTTPServerPipeline(
-                        withServerUpgrade: (
-                            upgraders: [upgrader],
-                            completionHandler: { context in
-                                context.pipeline.removeHandler(name: Listener.httpHandlerName, promise: nil)
-                            }
-                        ))
-                    try pipeline.addHandler(
-                        HTTPRequestHandler(router: router, maxRequestSize: configuration.maxRequestSize),
-                        name: httpHandlerName)
+                    try pipeline.addHandler(HTTPFastPath(setup: fastPath))
                 }
             }
         return try await bootstrap.bind(host: configuration.host, port: configuration.port).get()

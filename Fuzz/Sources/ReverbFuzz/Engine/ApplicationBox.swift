@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Apps/ApplicationBox.swift

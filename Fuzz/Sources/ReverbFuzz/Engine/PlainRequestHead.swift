@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Transport/PlainRequestHead.swift
