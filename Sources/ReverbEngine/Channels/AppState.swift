@@ -6,8 +6,8 @@ import Synchronization
 /// What a subscription changed, for the caller to send once the registry lock is released.
 struct SubscribeOutcome {
     var channelOccupied = false
-    /// The roster after the join, for presence channels.
-    var presence: PresenceRoster?
+    /// The encoded roster after the join, for presence channels.
+    var presence: PresenceRoster.Encoding?
     /// True when a presence user who was not on the channel joined.
     var userJoined = false
     /// When a new presence user joined: who must hear `member_added`.
@@ -96,7 +96,7 @@ struct AppState {
                 }
                 userSockets[key, default: [:]][handle.socketID, default: 0] += 1
             }
-            outcome.presence = channel.roster
+            outcome.presence = channel.roster.encoding
         }
         if channel.kind.isCache { outcome.cache = .some(channel.cachedPayload) }
         channels[name] = channel

@@ -28,16 +28,14 @@ final class SocketWriter: @unchecked Sendable {
     /// Pusher messages written to this socket so far.
     var messagesSent: Int { sent.load(ordering: .relaxed) }
 
-    /// Writes one message or control frame and flushes. Safe from any thread.
+    /// Writes one message or control frame and flushes. Safe from any thread: from another thread the frame
+    /// goes through the loop's outbox, behind the broadcasts queued before it.
     func send(_ frame: ByteBuffer, isMessage: Bool = true) {
         if eventLoop.inEventLoop {
             write(frame, isMessage: isMessage)
             output.flush()
         } else {
-            eventLoop.execute {
-                self.write(frame, isMessage: isMessage)
-                self.output.flush()
-            }
+            LoopOutbox.of(eventLoop).enqueue(frame, to: self, isMessage: isMessage, on: eventLoop)
         }
     }
 
@@ -48,9 +46,9 @@ final class SocketWriter: @unchecked Sendable {
         output.writeAndFlush(NIOAny(frame)).whenComplete { _ in done() }
     }
 
-    /// Writes the same encoded frame to every writer, then flushes each once. All writers live on the calling
-    /// event loop; this is the broadcast hot path.
-    static func writeAll(_ frame: ByteBuffer, to writers: [SocketWriter]) {
+    /// Writes the same encoded frame to every writer without flushing; the outbox's drain flushes them once it has
+    /// written everything queued. All writers live on the calling event loop; this is the broadcast hot path.
+    static func writeWithoutFlush(_ frame: ByteBuffer, to writers: [SocketWriter]) {
         guard let first = writers.first else { return }
         first.eventLoop.assertInEventLoop()
         let wrapped = NIOAny(frame)
@@ -58,8 +56,18 @@ final class SocketWriter: @unchecked Sendable {
             writer.sent.add(1, ordering: .relaxed)
             writer.output.write(wrapped, promise: nil)
         }
-        for writer in writers { writer.output.flush() }
         first.totals.messagesOut.add(writers.count, ordering: .relaxed)
+    }
+
+    /// One frame without flushing, for the outbox's drain.
+    func writeWithoutFlush(_ frame: ByteBuffer, isMessage: Bool) {
+        write(frame, isMessage: isMessage)
+    }
+
+    /// Flushes what the outbox's drain wrote. On `eventLoop` only.
+    func flushWritten() {
+        eventLoop.assertInEventLoop()
+        output.flush()
     }
 
     private func write(_ frame: ByteBuffer, isMessage: Bool) {

@@ -31,11 +31,34 @@ package enum ServerMessage {
             channel: nil)
     }
 
-    /// `pusher_internal:subscription_succeeded`; `presence` is the roster for presence channels.
-    package static func subscriptionSucceeded(channel: String, presence: PresenceRoster? = nil) -> ByteBuffer {
-        envelope(
-            event: "pusher_internal:subscription_succeeded", data: presence.map(\.subscriptionData) ?? "{}",
-            channel: channel)
+    /// `pusher_internal:subscription_succeeded`, with the encoded roster for presence channels.
+    package static func subscriptionSucceeded(channel: String, presence: PresenceRoster.Encoding? = nil) -> ByteBuffer {
+        guard let presence else {
+            return envelope(event: "pusher_internal:subscription_succeeded", data: "{}", channel: channel)
+        }
+        // The roster keeps its members escaped for this string, so the reply is byte copies: the same bytes
+        // `envelope` would write for the data `{"presence":{"count":…,"ids":[…],"hash":{…}}}`.
+        var buffer = allocator.buffer(
+            capacity: 128 + presence.ids.utf8.count + presence.hash.utf8.count + channel.utf8.count)
+        buffer.writeStaticString(
+            #"{"event":"pusher_internal:subscription_succeeded","data":"{\"presence\":{\"count\":"#)
+        buffer.writeString(String(presence.count))
+        buffer.writeStaticString(#",\"ids\":["#)
+        buffer.writeString(presence.ids)
+        buffer.writeStaticString(#"],\"hash\":{"#)
+        buffer.writeString(presence.hash)
+        buffer.writeStaticString(#"}}}""#)
+        if !channel.isEmpty {
+            buffer.writeStaticString(",\"channel\":")
+            buffer.writeJSONString(channel)
+        }
+        buffer.writeStaticString("}")
+        return buffer
+    }
+
+    /// `pusher_internal:subscription_succeeded` with the members of `presence`.
+    package static func subscriptionSucceeded(channel: String, presence roster: PresenceRoster?) -> ByteBuffer {
+        subscriptionSucceeded(channel: channel, presence: roster?.encoding)
     }
 
     /// `pusher_internal:member_added` carrying the joining member's whole `channel_data`.
