@@ -12,6 +12,7 @@ this folder (e.g. the tmux console tests) are unaffected.
 * ``ws``             – factory for raw WebSocket clients on ``reverb``; all are
                        closed at the end of the test.
 * ``apps``           – ``reverb_harness.APPS``.
+* ``redis``          – a ``redis-server`` on a free port for one test module (scaling suites).
 """
 from __future__ import annotations
 
@@ -41,6 +42,14 @@ def reverb():
     yield server
     server.terminate()
     _servers_for_report.remove(server)
+
+
+@pytest.fixture(scope="module")
+def redis():
+    import cluster_harness as ch
+    r = ch.RedisProcess().start()
+    yield r
+    r.stop()
 
 
 @pytest.fixture

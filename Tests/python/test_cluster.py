@@ -19,13 +19,6 @@ MAIN = APPS["main"]
 
 
 @pytest.fixture(scope="module")
-def redis():
-    r = ch.RedisProcess().start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture(scope="module")
 def nodes(redis):
     started = ch.start_nodes(redis)
     yield started

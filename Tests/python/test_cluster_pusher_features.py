@@ -20,13 +20,6 @@ CLUSTER_APP = App("880101", "cluster-hooks-key", "cluster-hooks-secret")
 
 
 @pytest.fixture(scope="module")
-def redis():
-    r = ch.RedisProcess().start()
-    yield r
-    r.stop()
-
-
-@pytest.fixture(scope="module")
 def receiver():
     r = Receiver()
     yield r

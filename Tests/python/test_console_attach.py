@@ -25,7 +25,7 @@ import pytest
 import websockets
 
 from console_harness import Tmux, until
-from test_console_tmux import APP, BINARY, Client, row_containing
+from test_console_tmux import APP, BINARY, Client, kick_with_4009, row_containing
 
 
 def free_port():
@@ -118,15 +118,7 @@ def test_attached_console_shows_clients_kicks_the_right_socket_and_survives_a_re
         tmux.until(lambda lines: any(re.search(r"4 Connections ─+ 2 ─┐", line) for line in lines))
 
         # Kick the oldest connection (the target) with 4009; the result comes back to the flash line.
-        tmux.send_keys("4", "g", "K")
-        tmux.until_text(f"Kick {target.socket_id}")
-        tmux.send_keys("j", "Enter")
-        tmux.until_text(f"Kick {target.socket_id} with 4009")
-        tmux.send_keys("y")
-        tmux.until_text(f"kicked {target.socket_id} with 4009")
-        until(lambda: target.errors and target.close_codes, timeout=10)
-        assert target.errors == [4009]
-        assert target.close_codes == [4009]
+        kick_with_4009(tmux, target)
         tmux.until(lambda lines: any(re.search(r"4 Connections ─+ 1 ─┐", line) for line in lines))
         assert bystander.pusher.connection.state == "connected"
         assert not bystander.close_codes

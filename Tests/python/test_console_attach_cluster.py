@@ -17,7 +17,7 @@ import pytest
 import reverb_harness as h
 from cluster_harness import RedisProcess
 from console_harness import Tmux, until
-from test_console_tmux import APP, BINARY, Client, row_containing
+from test_console_tmux import APP, BINARY, Client, kick_with_4009, row_containing
 
 
 @pytest.fixture
@@ -92,15 +92,7 @@ def test_attached_console_counts_the_cluster_and_kicks_a_socket_of_another_node(
         # Kick the target (a socket of node B) from the console attached to node A, with 4009.
         rows = pane_rows(tmux.capture(), "4 Connections")[1:]
         index = next(i for i, line in enumerate(rows) if target.socket_id in line)
-        tmux.send_keys("4", "g", *(["j"] * index), "K")
-        tmux.until_text(f"Kick {target.socket_id}")
-        tmux.send_keys("j", "Enter")
-        tmux.until_text(f"Kick {target.socket_id} with 4009")
-        tmux.send_keys("y")
-        tmux.until_text(f"kicked {target.socket_id} with 4009")
-        until(lambda: target.errors and target.close_codes, timeout=10)
-        assert target.errors == [4009]
-        assert target.close_codes == [4009]
+        kick_with_4009(tmux, target, row=index)
 
         # The others stay connected, and the cluster's counts follow.
         tmux.until(lambda lines: re.search(r"4 Connections ─+ 2 · cluster ─┐", "\n".join(lines)), timeout=20)

@@ -131,6 +131,20 @@ def row_containing(lines, text):
     return next((line for line in lines if text in line), None)
 
 
+
+def kick_with_4009(tmux: Tmux, client: "Client", row: int = 0):
+    """Kicks `client` (the `row`-th line of the connections pane) with 4009 through the picker and the confirm, and
+    waits for the client to get the error and the close."""
+    tmux.send_keys("4", "g", *(["j"] * row), "K")
+    tmux.until_text(f"Kick {client.socket_id}")
+    tmux.send_keys("j", "Enter")
+    tmux.until_text(f"Kick {client.socket_id} with 4009")
+    tmux.send_keys("y")
+    tmux.until_text(f"kicked {client.socket_id} with 4009")
+    until(lambda: client.errors and client.close_codes, timeout=10)
+    assert client.errors == [4009]
+    assert client.close_codes == [4009]
+
 def test_console_shows_clients_injects_kicks_and_quits(console):
     tmux, clients = console
 
@@ -172,15 +186,7 @@ def test_console_shows_clients_injects_kicks_and_quits(console):
     assert json.loads(data) == {"hello": "tmux"}
 
     # Kick the public client (the oldest connection) with 4009 through the picker and the confirm.
-    tmux.send_keys("4", "g", "K")
-    tmux.until_text(f"Kick {public.socket_id}")
-    tmux.send_keys("j", "Enter")
-    tmux.until_text(f"Kick {public.socket_id} with 4009")
-    tmux.send_keys("y")
-    tmux.until_text(f"kicked {public.socket_id} with 4009")
-    until(lambda: public.errors and public.close_codes, timeout=10)
-    assert public.errors == [4009]
-    assert public.close_codes == [4009]
+    kick_with_4009(tmux, public)
     tmux.until(lambda lines: any("disconnection" in line and public.socket_id in line for line in lines))
     tmux.until_text("4 Connections ───")
     tmux.until(lambda lines: any(re.search(r"4 Connections ─+ 1 ─┐", line) for line in lines))

@@ -42,6 +42,9 @@ struct KeepAlive: Sendable {
         return .ping(useControlFrame: usesControlFrames)
     }
 
+    /// Whether a ping went out and nothing has been heard since.
+    var awaitsPong: Bool { pingSentAt != nil }
+
     /// When `tick` next has something to do.
     var nextCheck: NIODeadline {
         if let pingSentAt { return pingSentAt + pongTimeout }

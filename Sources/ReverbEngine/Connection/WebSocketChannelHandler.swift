@@ -112,11 +112,11 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         let now = NIODeadline.now()
         switch frame.opcode {
         case .ping:
-            keepAlive.controlFrameReceived(now: now)
+            clientSeen(now: now, controlFrame: true, context: context)
             handle.markSeen(Date())
             writer?.send(OutboundFrame.pong(frame.unmaskedData), isMessage: false)
         case .pong:
-            keepAlive.controlFrameReceived(now: now)
+            clientSeen(now: now, controlFrame: true, context: context)
             handle.markSeen(Date())
         case .connectionClose:
             let reply = CloseFrameCheck.reply(to: frame.unmaskedData)
@@ -145,7 +145,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     private func messageReceived(
         _ text: String, handle: ConnectionHandle, now: NIODeadline, context: ChannelHandlerContext
     ) {
-        keepAlive.touch(now: now)
+        clientSeen(now: now, controlFrame: false, context: context)
         handle.markSeen(Date())
         handle.messagesIn.add(1, ordering: .relaxed)
         engine.totals.messagesIn.add(1, ordering: .relaxed)
@@ -230,6 +230,15 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         keepAliveContext = context
         keepAliveTimer = try? context.eventLoop.assumeIsolated().scheduleCallback(
             at: keepAlive.nextCheck, handler: self)
+    }
+
+    /// An answer to a ping moves the next check from the pong deadline back to a ping interval after now.
+    private func clientSeen(now: NIODeadline, controlFrame: Bool, context: ChannelHandlerContext) {
+        let awaitedPong = keepAlive.awaitsPong
+        if controlFrame { keepAlive.controlFrameReceived(now: now) } else { keepAlive.touch(now: now) }
+        guard awaitedPong, !closing else { return }
+        keepAliveTimer?.cancel()
+        scheduleKeepAlive(context: context)
     }
 
     private func keepAliveFired(context: ChannelHandlerContext) {

@@ -187,7 +187,9 @@ struct ConnectionTests {
 
     @Test("keep-alive: answering keeps the socket; after a control frame the server pings with ping frames")
     func keepAliveAnswered() async throws {
-        try await TestServer.with() { server in
+        // A pong timeout longer than the ping interval: an answered ping must bring the next one a ping interval
+        // later, not at the pong deadline (and a loaded machine gets time to answer).
+        try await TestServer.with(pongTimeout: 5) { server in
             let connection = try await server.connect(key: Fixtures.lively.key)
             #expect(await connection.receive(timeout: .seconds(3)) == #"{"event":"pusher:ping"}"#)
             try await connection.client.send(frame: WebSocketFrame(fin: true, opcode: .pong, data: ByteBuffer()))
