@@ -216,7 +216,6 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
                     kind: .error, appID: appID, socketID: socketID, code: 4100,
                     detail: "Over capacity: more than \(limit) bytes unread; connection dropped")
             }
-            engine.metrics.slowClientDropped()
             if let handle { ProductionLog.slowClientDropped(handle, logger: engine.logger) }
             context.close(promise: nil)
             context.channel.closeFuture.whenComplete { _ in MemoryTrim.afterLargeFree() }

@@ -32,8 +32,6 @@ final class EngineMetrics: Sendable {
     private let timesBroadcasts: Bool
     /// From an API request's arrival to the last socket write of the event it published.
     let broadcastDuration = Timer(label: "reverb_broadcast_duration_seconds")
-    /// Sockets dropped because they did not read what was sent to them.
-    let droppedSlowClients = Counter(label: "reverb_dropped_slow_clients_total")
     /// TLS handshakes that failed (bad certificate on the client side, plain HTTP on a TLS port, ...).
     let failedHandshakes = Counter(label: "reverb_tls_handshake_failures_total")
     /// Scaling: 1 while the Redis connection is up, 0 otherwise. Set by the scaling layer.
@@ -72,7 +70,6 @@ final class EngineMetrics: Sendable {
     func received(appID: String) { apps[appID]?.messagesReceived.increment() }
     /// `count` messages written: one call per broadcast, however many sockets it reached.
     func sent(appID: String, count: Int = 1) { apps[appID]?.messagesSent.increment(by: count) }
-    func slowClientDropped() { droppedSlowClients.increment() }
     func handshakeFailed() { failedHandshakes.increment() }
 
     /// Counts one answered HTTP request; `route` is a template such as `/apps/{id}/events`.

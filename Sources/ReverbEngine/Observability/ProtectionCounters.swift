@@ -23,22 +23,21 @@ final class ProtectionTotals: Sendable {
     /// One monotonic count, read by the console and exported as a metric.
     final class Count: Sendable {
         private let value = Atomic<Int>(0)
-        private let metric: Counter?
+        private let metric: Counter
 
-        init(metric label: String?) {
-            metric = label.map { Counter(label: $0) }
+        init(metric label: String) {
+            metric = Counter(label: label)
         }
 
         func increment() {
             value.add(1, ordering: .relaxed)
-            metric?.increment()
+            metric.increment()
         }
 
         func load() -> Int { value.load(ordering: .relaxed) }
     }
 
-    /// Exported by `EngineMetrics` as `reverb_dropped_slow_clients_total`.
-    let slowClientsDropped = Count(metric: nil)
+    let slowClientsDropped = Count(metric: "reverb_dropped_slow_clients_total")
     let handshakeTimeouts = Count(metric: "reverb_handshake_timeouts_total")
     let idleTimeouts = Count(metric: "reverb_http_idle_timeouts_total")
     let acceptPauses = Count(metric: "reverb_accept_pauses_total")

@@ -16,7 +16,7 @@ import Synchronization
 final class AcceptThrottle: ChannelInboundHandler {
     typealias InboundIn = any Channel
 
-    /// How long accepting pauses after a failed `accept`.
+    /// How often a pause checks whether there is room to accept again.
     static let pause = TimeAmount.milliseconds(250)
 
     private let engine: Engine
@@ -24,7 +24,7 @@ final class AcceptThrottle: ChannelInboundHandler {
     private let budget = FileDescriptorBudget()
     private var paused = false
     private var lastLogged: NIODeadline?
-    /// Whether an accept succeeded since the last logged failure: a new episode needs one and a quiet minute.
+    /// Whether a socket was admitted since the last logged failure: a new episode needs one and a quiet minute.
     private var recovered = false
 
     init(engine: Engine, logger: Logger) {
@@ -33,11 +33,13 @@ final class AcceptThrottle: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        recovered = true
         let child = unwrapInboundIn(data)
         let admitted = budget.admit(child)
         context.fireChannelRead(data)
-        guard !admitted else { return }
+        guard !admitted else {
+            recovered = true
+            return
+        }
         // Queued behind the registration the accept handler just queued on the child's loop.
         child.eventLoop.execute { child.close(promise: nil) }
         pause(context, reason: "the open-file limit is reached")

@@ -52,14 +52,12 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        stopClock()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         finished = true
-        timer?.cancel()
-        timer = nil
+        stopClock()
         context.fireChannelInactive()
     }
 
@@ -120,8 +118,7 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
 
     private func upgrade(_ request: PlainRequestHead, appKey: String, headLength: Int, context: ChannelHandlerContext) {
         finished = true
-        timer?.cancel()
-        timer = nil
+        stopClock()
         // swift-format-ignore: NeverForceUnwrap
         let key = request.webSocketKey!
         var response = context.channel.allocator.buffer(capacity: 160)
@@ -201,8 +198,7 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
     /// Puts NIO's HTTP pipeline behind this handler, gives it the bytes read so far and steps out.
     private func handOver(context: ChannelHandlerContext) {
         finished = true
-        timer?.cancel()
-        timer = nil
+        stopClock()
         do {
             try setup.fallback(context.pipeline.syncOperations, clock, deadline)
         } catch {
@@ -216,6 +212,11 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     // MARK: Clock
+
+    private func stopClock() {
+        timer?.cancel()
+        timer = nil
+    }
 
     /// One timer for the connection's deadline; requests move the deadline and the timer catches up when it fires.
     private func schedule(context: ChannelHandlerContext) {
