@@ -113,4 +113,44 @@ struct LoopOutboxTests {
         for socket in sockets { #expect(try socket.texts() == ["x"]) }
         for socket in sockets { _ = try socket.channel.finish() }
     }
+
+    @Test("a busy loop flushes a few sockets per step, and a broadcast queued between steps rides along")
+    func laterBroadcastJoinsUnflushedSockets() throws {
+        let loop = EmbeddedEventLoop()
+        let totals = EngineTotals()
+        let count = LoopOutbox.flushesPerStep * 2 + 10
+        let sockets = try (0..<count).map { try Socket("s\($0)", loop: loop, totals: totals) }
+        let group = FanoutGroup.partition(sockets.map(\.writer))
+        let completion = BroadcastCompletion(
+            latency: totals.broadcastLatency, startedAt: 0, timer: nil, acceptedAt: nil, loops: 1)
+        func recorded() -> Int { totals.broadcastLatency.snapshot.counts.reduce(0, +) }
+        // Broadcasts arriving back to back: the second drain finds the loop busy.
+        LoopOutbox.of(loop).busyWindow = .hours(1)
+        BroadcastWriter.write(text("zero"), to: group)
+        loop.run()
+        #expect(sockets.allSatisfy { $0.counter.flushes == 1 }, "the first drain after idle flushes everyone at once")
+        for socket in sockets { #expect(try socket.texts() == ["zero"]) }
+        for socket in sockets { socket.counter.flushes = 0 }
+        BroadcastWriter.write(text("one"), to: group, completion: completion)
+        loop.run()
+        let step = LoopOutbox.flushesPerStep
+        #expect(
+            sockets.map(\.counter.flushes) == Array(repeating: 1, count: step)
+                + Array(repeating: 0, count: count - step))
+        #expect(recorded() == 0, "sockets are still waiting for their flush")
+        // A publish read while the loop looks at its sockets between two steps.
+        BroadcastWriter.write(text("two"), to: group)
+        loop.advanceTime(by: .milliseconds(1))
+        loop.run()
+        loop.advanceTime(by: .milliseconds(1))
+        loop.run()
+        loop.advanceTime(by: .milliseconds(1))
+        loop.run()
+        #expect(recorded() == 1)
+        for (index, socket) in sockets.enumerated() {
+            #expect(try socket.texts() == ["one", "two"])
+            #expect(socket.counter.flushes == (index < step ? 2 : 1), "socket \(index)")
+        }
+        for socket in sockets { _ = try socket.channel.finish() }
+    }
 }
