@@ -167,16 +167,17 @@ final class LoopOutbox: @unchecked Sendable {
         return runsMade
     }
 
-    /// Flushes up to `limit` sockets, oldest runs first.
+    /// Flushes up to `limit` sockets that have something to send, oldest runs first; a socket a run before (or
+    /// its own reply) already flushed costs a flag test.
     private func flushSome(upTo limit: Int) {
         var budget = limit
         // Flushing can run handlers (a socket over its byte limit closes), which may queue more: that goes to
         // `queue` and the next step, never into the runs being flushed here.
         while budget > 0, var run = runs.first {
-            let stop = run.end - run.next <= budget ? run.end : run.next + budget
-            for position in run.next..<stop { run.writers[position].flushWritten() }
-            budget -= stop - run.next
-            run.next = stop
+            while run.next < run.end, budget > 0 {
+                if run.writers[run.next].flushWritten() { budget -= 1 }
+                run.next += 1
+            }
             if run.next == run.end {
                 runs.removeFirst()
                 runsDone = run.number

@@ -17,6 +17,8 @@ final class SocketWriter: @unchecked Sendable {
     private let output: ChannelHandlerContext
     private let totals: EngineTotals
     private let sent = Atomic<Int>(0)
+    /// Whether frames were written without a flush since the last one. On `eventLoop` only.
+    private var unflushed = false
 
     init(socketID: String, output: ChannelHandlerContext, totals: EngineTotals) {
         self.socketID = socketID
@@ -33,6 +35,7 @@ final class SocketWriter: @unchecked Sendable {
     func send(_ frame: ByteBuffer, isMessage: Bool = true) {
         if eventLoop.inEventLoop {
             write(frame, isMessage: isMessage)
+            unflushed = false
             output.flush()
         } else {
             LoopOutbox.of(eventLoop).enqueue(frame, to: self, isMessage: isMessage, on: eventLoop)
@@ -43,6 +46,7 @@ final class SocketWriter: @unchecked Sendable {
     func send(_ frame: ByteBuffer, isMessage: Bool, done: @escaping @Sendable () -> Void) {
         eventLoop.assertInEventLoop()
         if isMessage { count(1) }
+        unflushed = false
         output.writeAndFlush(NIOAny(frame)).whenComplete { _ in done() }
     }
 
@@ -54,6 +58,7 @@ final class SocketWriter: @unchecked Sendable {
         let wrapped = NIOAny(frame)
         for writer in writers {
             writer.sent.add(1, ordering: .relaxed)
+            writer.unflushed = true
             writer.output.write(wrapped, promise: nil)
         }
         first.totals.messagesOut.add(writers.count, ordering: .relaxed)
@@ -62,12 +67,17 @@ final class SocketWriter: @unchecked Sendable {
     /// One frame without flushing, for the outbox's drain.
     func writeWithoutFlush(_ frame: ByteBuffer, isMessage: Bool) {
         write(frame, isMessage: isMessage)
+        unflushed = true
     }
 
-    /// Flushes what the outbox's drain wrote. On `eventLoop` only.
-    func flushWritten() {
+    /// Flushes what the outbox's drain wrote, if a flush since has not sent it already; whether it did. On
+    /// `eventLoop` only.
+    func flushWritten() -> Bool {
         eventLoop.assertInEventLoop()
+        guard unflushed else { return false }
+        unflushed = false
         output.flush()
+        return true
     }
 
     private func write(_ frame: ByteBuffer, isMessage: Bool) {
