@@ -150,7 +150,12 @@ struct WebSocketChannelHandlerTests {
 
     @Test("a frame over the size limit is answered with 1009 as soon as its header arrives; later bytes close")
     func oversizedFrame() throws {
-        let (channel, _) = try open()
+        let engine = try Engine(configuration: ServerConfiguration(apps: [app]))
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
+        try channel.pipeline.syncOperations.addHandler(WebSocketChannelHandler(engine: engine, app: app, origin: nil))
+        // Connected, so that `isActive` tells when the handler closes the channel.
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         _ = try nextText(channel)
         var header = ClientFrameBytes(opcode: 0x1, payload: [])
         header.declaredLength = 1 << 20
