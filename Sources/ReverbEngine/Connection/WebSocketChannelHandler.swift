@@ -18,7 +18,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     /// Every frame this socket sends goes through it (docs/architecture.md, "The write path").
     private var writer: SocketWriter?
     private var keepAlive: KeepAlive
-    private var rateLimiter: RateLimiter?
+    private let rateLimiter: RateLimiterBox?
     private var assembler: MessageAssembler
     /// Frames are read here rather than by NIO's decoder in front: no handler, context or buffer per socket.
     private var frames: InboundFrameReader
@@ -47,7 +47,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         let pingInterval = TimeAmount.seconds(Int64(app?.pingInterval ?? 60))
         self.keepAlive = KeepAlive(
             pingInterval: pingInterval, pongTimeout: .seconds(Int64(engine.configuration.pongTimeout)), now: .now())
-        self.rateLimiter = app?.rateLimit.map(RateLimiter.init(limit:))
+        self.rateLimiter = app?.rateLimit.map { RateLimiterBox(RateLimiter(limit: $0)) }
         self.assembler = MessageAssembler(maxMessageSize: app?.maxMessageSize ?? 0)
     }
 
@@ -171,7 +171,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         case .success(.ping), .success(.pong): isKeepAlive = true
         default: isKeepAlive = false
         }
-        if !isKeepAlive, let verdict = rateLimiter?.check(now: now), verdict != .allowed {
+        if !isKeepAlive, let verdict = rateLimiter?.limiter.check(now: now), verdict != .allowed {
             if verdict == .refusedSilently { return }
             if handle.app.rateLimit?.terminateOnLimit == true {
                 closing = true
