@@ -5,10 +5,10 @@ import NIOWebSocket
 extension FuzzTargets {
     /// Any bytes, cut into reads, through the engine's frame reader (`InboundFrameReader`) and through NIO's
     /// `ByteToMessageHandler(WebSocketFrameDecoder)` it replaces: the same frames and the same errors, in order.
-    /// The first four bytes choose the read sizes (0 to 31, repeating); the rest is the stream.
+    /// The first four bytes choose the read sizes (1 to 32, repeating); the rest is the stream.
     static func webSocketFrames(_ bytes: [UInt8]) {
         guard bytes.count >= 4 else { return }
-        let sizes = bytes[..<4].map { Int($0 % 32) }
+        let sizes = bytes[..<4].map { 1 + Int($0 % 32) }
         let stream = Array(bytes[4...])
         var reads: [[UInt8]] = []
         var start = 0
