@@ -478,7 +478,7 @@ class RawFrameClient:
     frames (ping/pong/close) that ``websockets`` handles internally."""
 
     def __init__(self, host: str, port: int, path: str, origin: str | None = None,
-                 timeout: float = 5.0):
+                 timeout: float = 5.0, extra_headers: tuple[str, ...] = ()):
         import base64
         import socket
         self.sock = socket.create_connection((host, port), timeout=timeout)
@@ -487,6 +487,7 @@ class RawFrameClient:
                  "Connection: Upgrade", f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13"]
         if origin:
             lines.append(f"Origin: {origin}")
+        lines.extend(extra_headers)
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         self.buf = b""
         while b"\r\n\r\n" not in self.buf:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import time
 
 import reverb_harness as h
 from reverb_harness import APPS
@@ -136,3 +137,24 @@ def test_upgrade_to_unknown_path_is_404(reverb):
         assert data.split(b"\r\n")[0].split(b" ")[1] == b"404", data[:300]
     finally:
         s.close()
+
+
+def test_handshake_taken_by_nio_pipeline_reads_frames_alike(reverb):
+    """A handshake the fast path hands to NIO's HTTP pipeline (here because of a Content-Length header) is upgraded
+    to the same socket (docs/architecture.md, Connection): a frame split across reads, a ping frame and a frame over
+    the size limit are answered as on any other socket."""
+    raw = h.RawFrameClient(reverb.host, reverb.port, f"/app/{MAIN.key}", extra_headers=("Content-Length: 0",))
+    try:
+        op, payload = raw.read_frame()
+        assert op == 0x1 and b"pusher:connection_established" in payload, (op, payload)
+        frame = _frame(0x1, PING)
+        raw.sock.sendall(frame[:3])
+        time.sleep(0.1)
+        raw.sock.sendall(frame[3:])
+        assert raw.read_frame() == (0x1, PONG)
+        raw.sock.sendall(_frame(0x9, b"hi"))
+        assert raw.read_frame() == (0xA, b"hi")
+        raw.sock.sendall(bytes([0x81, 0xFF]) + struct.pack("!Q", 1 << 30))
+        assert read_close(raw) == 1009
+    finally:
+        raw.close()

@@ -42,6 +42,7 @@ enum FuzzTargets {
         "http": http,
         "config": config,
         "dotenv": dotEnv,
+        "ws-frames": webSocketFrames,
     ]
 
     static let selected: @Sendable ([UInt8]) -> Void = {

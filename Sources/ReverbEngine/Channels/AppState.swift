@@ -79,7 +79,9 @@ struct AppState {
                 return ChannelState(name: name, now: now)
             }()
         let previous = channel.add(Subscriber(handle: handle, userID: userID))
-        connections[handle.socketID]?.channels.append(name)
+        // The channel's own copy of the name: every subscriber shares its storage instead of keeping the one its
+        // subscribe message was decoded into (a heap string per socket for names over 15 bytes).
+        connections[handle.socketID]?.channels.append(channel.name)
 
         if channel.kind.access == .presence {
             // A socket subscribing again as the same user changes nothing others can see.
@@ -99,7 +101,7 @@ struct AppState {
             outcome.presence = channel.roster.encoding
         }
         if channel.kind.isCache { outcome.cache = .some(channel.cachedPayload) }
-        channels[name] = channel
+        channels[channel.name] = channel
         return outcome
     }
 

@@ -18,7 +18,7 @@ struct MessageAssembler {
         self.maxMessageSize = maxMessageSize
     }
 
-    mutating func append(_ frame: WebSocketFrame) -> Result {
+    mutating func append(_ frame: InboundFrame) -> Result {
         var data = frame.unmaskedData
         switch frame.opcode {
         case .text, .binary:

@@ -6,7 +6,8 @@ import NIOWebSocket
 /// The NIO side of one upgraded socket: turns frames into engine calls, runs keep-alive and the rate limit.
 /// Lives on its channel's event loop only.
 final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = WebSocketFrame
+    /// Raw bytes: frames are read here (`InboundFrame`), not by a `ByteToMessageHandler` in front of this handler.
+    typealias InboundIn = ByteBuffer
 
     private let engine: Engine
     /// The app's shared copy (nil for an unknown key); `app` reads it.
@@ -17,29 +18,36 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     /// Every frame this socket sends goes through it (docs/architecture.md, "The write path").
     private var writer: SocketWriter?
     private var keepAlive: KeepAlive
-    private var rateLimiter: RateLimiter?
+    private let rateLimiter: RateLimiterBox?
     private var assembler: MessageAssembler
-    /// A scheduled callback to this handler rather than a scheduled task: no promise or closure is allocated, which
-    /// is about 250 bytes of every idle connection (docs/benchmarks.md, section a2).
-    private var keepAliveTimer: NIOScheduledCallback?
-    /// The context the keep-alive callback works in; cleared when the socket closes (it points back at us).
+    /// Frames are read here rather than by NIO's decoder in front: no handler, context or buffer per socket.
+    private var frames: InboundFrameReader
+    /// The loop's one keep-alive timer and its heap of deadlines rather than a timer per socket (docs/benchmarks.md,
+    /// section k); nil until the socket is registered.
+    private var keepAliveQueue: KeepAliveQueue?
+    /// This socket's place in that heap (`DeadlineHeapMember`).
+    var heapSlot = -1
+    /// The context keep-alive works in; cleared when the socket closes (it points back at us).
     private var keepAliveContext: ChannelHandlerContext?
     private var closing = false
     private var closeSent = false
 
     convenience init(engine: Engine, app: Application?, origin: String?) {
-        self.init(engine: engine, sharedApp: app.map(ApplicationBox.init), origin: origin)
+        self.init(
+            engine: engine, sharedApp: app.map(ApplicationBox.init), origin: origin,
+            maxFrameSize: InboundFrame.maxFrameSize(for: engine.configuration))
     }
 
-    init(engine: Engine, sharedApp: ApplicationBox?, origin: String?) {
+    init(engine: Engine, sharedApp: ApplicationBox?, origin: String?, maxFrameSize: Int) {
         self.engine = engine
+        self.frames = InboundFrameReader(maxFrameSize: maxFrameSize)
         self.sharedApp = sharedApp
         self.origin = origin
         let app = sharedApp?.value
         let pingInterval = TimeAmount.seconds(Int64(app?.pingInterval ?? 60))
         self.keepAlive = KeepAlive(
             pingInterval: pingInterval, pongTimeout: .seconds(Int64(engine.configuration.pongTimeout)), now: .now())
-        self.rateLimiter = app?.rateLimit.map(RateLimiter.init(limit:))
+        self.rateLimiter = app?.rateLimit.map { RateLimiterBox(RateLimiter(limit: $0)) }
         self.assembler = MessageAssembler(maxMessageSize: app?.maxMessageSize ?? 0)
     }
 
@@ -79,14 +87,12 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        keepAliveTimer?.cancel()
-        keepAliveTimer = nil
+        keepAliveQueue?.cancel(self)
         keepAliveContext = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        keepAliveTimer?.cancel()
-        keepAliveTimer = nil
+        keepAliveQueue?.cancel(self)
         keepAliveContext = nil
         if let handle {
             self.handle = nil
@@ -96,7 +102,15 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        // `frameReceived` never touches `frames`, which is being modified for the whole call.
+        do {
+            try frames.read(unwrapInboundIn(data)) { frameReceived($0, context: context) }
+        } catch {
+            errorCaught(context: context, error: error)
+        }
+    }
+
+    private func frameReceived(_ frame: InboundFrame, context: ChannelHandlerContext) {
         if closeSent, frame.opcode == .connectionClose {
             // The client answered our close frame: the closing handshake is complete.
             return context.close(promise: nil)
@@ -106,7 +120,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
             return closeWith(code: 1002, reason: "Client frames must be masked", context: context)
         }
         // No extension is ever negotiated, so every reserved bit must be clear.
-        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+        guard !frame.hasReservedBits else {
             return closeWith(code: 1002, reason: "Reserved bits set without a negotiated extension", context: context)
         }
         let now = NIODeadline.now()
@@ -157,7 +171,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         case .success(.ping), .success(.pong): isKeepAlive = true
         default: isKeepAlive = false
         }
-        if !isKeepAlive, let verdict = rateLimiter?.check(now: now), verdict != .allowed {
+        if !isKeepAlive, let verdict = rateLimiter?.limiter.check(now: now), verdict != .allowed {
             if verdict == .refusedSilently { return }
             if handle.app.rateLimit?.terminateOnLimit == true {
                 closing = true
@@ -206,7 +220,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         if !context.channel.isWritable, !closing {
             closing = true
             closeSent = true
-            keepAliveTimer?.cancel()
+            keepAliveQueue?.cancel(self)
             engine.totals.protection.slowClientsDropped.increment()
             let appID = app?.id ?? ""
             let socketID = writer?.socketID
@@ -227,8 +241,15 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
 
     private func scheduleKeepAlive(context: ChannelHandlerContext) {
         keepAliveContext = context
-        keepAliveTimer = try? context.eventLoop.assumeIsolated().scheduleCallback(
-            at: keepAlive.nextCheck, handler: self)
+        let queue = keepAliveQueue ?? KeepAliveQueue.of(context.eventLoop)
+        keepAliveQueue = queue
+        queue.schedule(self, at: keepAlive.nextCheck, on: context.eventLoop)
+    }
+
+    /// The loop's keep-alive queue reached this socket's deadline.
+    func keepAliveDue() {
+        guard let context = keepAliveContext else { return }
+        keepAliveFired(context: context)
     }
 
     /// An answer to a ping moves the next check from the pong deadline back to a ping interval after now.
@@ -236,7 +257,6 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
         let awaitedPong = keepAlive.awaitsPong
         if controlFrame { keepAlive.controlFrameReceived(now: now) } else { keepAlive.touch(now: now) }
         guard awaitedPong, !closing else { return }
-        keepAliveTimer?.cancel()
         scheduleKeepAlive(context: context)
     }
 
@@ -272,7 +292,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
             ProductionLog.protocolError(
                 appID: app?.id, socketID: handle?.socketID, code: code, reason: reason, logger: engine.logger)
         }
-        keepAliveTimer?.cancel()
+        keepAliveQueue?.cancel(self)
         if Self.protocolErrorCodes.contains(code) {
             // Frame-level failures are errors an operator should see in --debug and the console's error filter.
             engine.totals.protection.protocolErrors.increment()
@@ -307,13 +327,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     }
 }
 
-extension WebSocketChannelHandler: NIOScheduledCallbackHandler {
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        keepAliveTimer = nil
-        guard let context = keepAliveContext else { return }
-        keepAliveFired(context: context)
-    }
-}
+extension WebSocketChannelHandler: DeadlineHeapMember {}
 
 /// Asks a connection's handler, from any thread, to close with a code.
 struct CloseRequest: Sendable {

@@ -6,7 +6,7 @@ import NIOWebSocket
 /// two requests that make up nearly all traffic, skips NIO's HTTP pipeline entirely.
 ///
 /// - A WebSocket handshake for `{prefix}/app/{key}` that NIO's upgrader would accept is answered here with 101, and
-///   the frame encoder, decoder and `WebSocketChannelHandler` are added directly: no HTTP decoder, encoder,
+///   `WebSocketChannelHandler` (which reads the frames itself) is added directly: no HTTP decoder, encoder,
 ///   pipelining handler or upgrader is built for the socket only to be taken down again.
 /// - A plain API request (what Laravel sends: one signed `POST` per connection, or on a kept-alive one) goes to
 ///   `APIRouter` and its answer is written as one buffer of bytes.
@@ -131,13 +131,12 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
         rest?.moveReaderIndex(forwardBy: headLength)
         let handler = WebSocketChannelHandler(
             engine: engine, sharedApp: engine.directory.sharedApp(key: appKey),
-            origin: request.head.headers.first(name: "Origin"))
+            origin: request.head.headers.first(name: "Origin"), maxFrameSize: setup.maxFrameSize)
         do {
             // No WebSocketFrameEncoder: every frame is encoded by `OutboundFrame` and written below where it would
-            // sit, so the handler writes through its own context (docs/architecture.md, "The write path").
-            let pipeline = context.pipeline.syncOperations
-            try pipeline.addHandler(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: setup.maxFrameSize)))
-            try pipeline.addHandler(handler)
+            // sit, so the handler writes through its own context (docs/architecture.md, "The write path"). No frame
+            // decoder either: the handler reads frames from the bytes itself.
+            try context.pipeline.syncOperations.addHandler(handler)
         } catch {
             return context.close(promise: nil)
         }

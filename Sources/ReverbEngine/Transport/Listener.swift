@@ -18,9 +18,16 @@ enum Listener {
         let sockets = SocketRoute(routePrefix: configuration.routePrefix)
         @Sendable func socketKey(_ uri: String) -> String? { sockets.key(uri) }
         let console = ConsoleStreamRoute(engine: engine)
-        let maxFrameSize = max(configuration.apps.map(\.maxMessageSize).max() ?? 0, 1 << 16)
+        let maxFrameSize = InboundFrame.maxFrameSize(for: configuration)
+        /// The app of a request for the console stream; nil for Pusher sockets.
+        @Sendable func consoleApp(_ head: HTTPRequestHead) -> Application? {
+            guard head.uri.hasPrefix(console.path), case let request = HTTPRequest(head: head, body: ByteBuffer()),
+                console.matches(request)
+            else { return nil }
+            return request.queryValue("app_id").flatMap(engine.directory.app(id:))
+        }
 
-        let upgrader = NIOWebSocketServerUpgrader(
+        let webSocketUpgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: maxFrameSize, automaticErrorHandling: false,
             shouldUpgrade: { channel, head in
                 // Only a request for the console path is parsed further; socket upgrades pay one prefix check.
@@ -38,17 +45,21 @@ enum Listener {
                 return channel.eventLoop.makeSucceededFuture(["X-Powered-By": "reverb-tui"])
             },
             upgradePipelineHandler: { channel, head in
-                if head.uri.hasPrefix(console.path), case let request = HTTPRequest(head: head, body: ByteBuffer()),
-                    console.matches(request), let app = request.queryValue("app_id").flatMap(engine.directory.app(id:))
-                {
-                    return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ConsoleStreamHandler(engine: engine, app: app))
-                    }
+                // Only the console stream gets here (`SocketUpgrader` sets up Pusher sockets itself).
+                guard let app = consoleApp(head) else {
+                    return channel.eventLoop.makeFailedFuture(ChannelError.inappropriateOperationForState)
                 }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ConsoleStreamHandler(engine: engine, app: app))
+                }
+            })
+        let upgrader = SocketUpgrader(
+            upgrader: webSocketUpgrader, isSocket: { consoleApp($0) == nil },
+            socketPipeline: { channel, head in
                 let handler = WebSocketChannelHandler(
                     engine: engine, sharedApp: socketKey(head.uri).flatMap(engine.directory.sharedApp(key:)),
-                    origin: head.headers.first(name: "Origin"))
-                return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+                    origin: head.headers.first(name: "Origin"), maxFrameSize: maxFrameSize)
+                try channel.pipeline.syncOperations.addHandler(handler)
             })
 
         // Requests the fast path does not answer itself get NIO's HTTP pipeline, built only for them.

@@ -7,8 +7,8 @@ import Testing
 /// Fragment assembly and `max_message_size`, frame by frame, without a socket.
 @Suite("Message assembler")
 struct MessageAssemblerTests {
-    func frame(_ text: String, opcode: WebSocketOpcode = .text, fin: Bool = true) -> WebSocketFrame {
-        WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(string: text))
+    func frame(_ text: String, opcode: WebSocketOpcode = .text, fin: Bool = true) -> InboundFrame {
+        InboundFrame(fin: fin, opcode: opcode, data: ByteBuffer(string: text))
     }
 
     func text(_ result: MessageAssembler.Result) -> String? {

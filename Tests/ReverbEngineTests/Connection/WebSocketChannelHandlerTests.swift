@@ -6,8 +6,9 @@ import Testing
 
 @testable import ReverbEngine
 
-/// The connection handler on an embedded channel: frames in, bytes out, no sockets and no threads. The handler
-/// writes below the WebSocket encoder, so what leaves the pipeline is the encoded frame.
+/// The connection handler on an embedded channel: a client's bytes in, bytes out, no sockets and no threads. The
+/// handler reads frames itself and writes below the WebSocket encoder, so what leaves the pipeline is the encoded
+/// frame.
 @Suite("WebSocket channel handler")
 struct WebSocketChannelHandlerTests {
     let app = Application(id: "1", key: "key", secret: "secret")
@@ -38,12 +39,9 @@ struct WebSocketChannelHandlerTests {
         try nextFrame(channel).map { String(buffer: $0.payload) }
     }
 
-    /// A client frame: clients must mask what they send.
-    func clientFrame(_ opcode: WebSocketOpcode, _ data: ByteBuffer) -> WebSocketFrame {
-        let key = WebSocketMaskingKey([1, 2, 3, 4])!
-        var masked = data
-        masked.webSocketMask(key)
-        return WebSocketFrame(fin: true, opcode: opcode, maskKey: key, data: masked)
+    /// A client frame's bytes: clients must mask what they send.
+    func clientFrame(_ opcode: WebSocketOpcode, _ data: ByteBuffer) -> ByteBuffer {
+        ClientFrameBytes(opcode: UInt8(webSocketOpcode: opcode), payload: Array(data.readableBytesView)).buffer
     }
 
     func send(_ text: String, to channel: EmbeddedChannel) throws {
@@ -119,5 +117,57 @@ struct WebSocketChannelHandlerTests {
         _ = try channel.finish(acceptAlreadyClosed: true)
         #expect(engine.registry(for: app).withState { $0.connectionCount } == 0)
         #expect(engine.registry(for: app).withState { $0.channel(named: "news") } == nil)
+    }
+
+    @Test("a frame split at every byte boundary is answered once it is whole; several frames in one read in order")
+    func splitAndJoinedReads() throws {
+        let (channel, _) = try open()
+        _ = try nextText(channel)
+        let ping = Array(
+            clientFrame(.text, ByteBuffer(string: #"{"event":"pusher:ping","data":{}}"#)).readableBytesView)
+        for split in 1..<ping.count {
+            try channel.writeInbound(ByteBuffer(bytes: ping[..<split]))
+            #expect(try nextFrame(channel) == nil)
+            try channel.writeInbound(ByteBuffer(bytes: ping[split...]))
+            #expect(try nextText(channel) == #"{"event":"pusher:pong"}"#)
+        }
+        let subscribe = clientFrame(.text, ByteBuffer(string: #"{"event":"pusher:subscribe","data":{"channel":"a"}}"#))
+        let controlPing = clientFrame(.ping, ByteBuffer(string: "hi"))
+        var joined = subscribe
+        joined.writeImmutableBuffer(controlPing)
+        joined.writeBytes(ping)
+        joined.writeBytes(ping[..<3])
+        try channel.writeInbound(joined)
+        #expect(try nextText(channel)?.contains("subscription_succeeded") == true)
+        let pong = try #require(try nextFrame(channel))
+        #expect(pong.opcode == 0xA && String(buffer: pong.payload) == "hi")
+        #expect(try nextText(channel) == #"{"event":"pusher:pong"}"#)
+        #expect(try nextFrame(channel) == nil)
+        try channel.writeInbound(ByteBuffer(bytes: ping[3...]))
+        #expect(try nextText(channel) == #"{"event":"pusher:pong"}"#)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
+    @Test("a frame over the size limit is answered with 1009 as soon as its header arrives; later bytes close")
+    func oversizedFrame() throws {
+        let engine = try Engine(configuration: ServerConfiguration(apps: [app]))
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
+        try channel.pipeline.syncOperations.addHandler(WebSocketChannelHandler(engine: engine, app: app, origin: nil))
+        // Connected, so that `isActive` tells when the handler closes the channel.
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        _ = try nextText(channel)
+        var header = ClientFrameBytes(opcode: 0x1, payload: [])
+        header.declaredLength = 1 << 20
+        let bytes = header.bytes
+        // The header without its mask: the length alone breaks the limit.
+        try channel.writeInbound(ByteBuffer(bytes: bytes[..<10]))
+        let close = try #require(try nextFrame(channel))
+        #expect(close.opcode == 0x8)
+        #expect(close.payload.getInteger(at: close.payload.readerIndex, as: UInt16.self) == 1009)
+        #expect(channel.isActive, "waiting for the client's close frame")
+        try channel.writeInbound(ClientFrameBytes(opcode: 0x8, payload: [0x03, 0xF1]).buffer)
+        #expect(!channel.isActive)
+        _ = try channel.finish(acceptAlreadyClosed: true)
     }
 }

@@ -1,0 +1,1 @@
+../../../../Sources/ReverbEngine/Connection/InboundFrame.swift
