@@ -74,7 +74,10 @@ struct NIOCeiling: AsyncParsableCommand {
         var bootstrap = ServerBootstrap(group: group)
         if self.floor {
             let channels = FloorChannels()
-            bootstrap = bootstrap.childChannelInitializer { channel in
+            // One accept per wake-up, as reverb-tui does: connections arrive one at a time here, and a second
+            // `accept` would only return EAGAIN.
+            bootstrap = bootstrap.serverChannelOption(.maxMessagesPerRead, value: 1).childChannelInitializer {
+                channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(FloorConnection(channels: channels))
                 }

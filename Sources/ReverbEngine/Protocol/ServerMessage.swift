@@ -29,9 +29,9 @@ package enum ServerMessage {
         // written straight (every connection sends this).
         if socketID.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") }) {
             var buffer = allocator.buffer(capacity: 112)
-            buffer.writeStaticString(#"{"event":"pusher:connection_established","data":"{"socket_id":""#)
+            buffer.writeStaticString(#"{"event":"pusher:connection_established","data":"{\"socket_id\":\""#)
             buffer.writeString(socketID)
-            buffer.writeStaticString(#"","activity_timeout":"#)
+            buffer.writeStaticString(#"\",\"activity_timeout\":"#)
             buffer.writeString(String(activityTimeout))
             buffer.writeStaticString(#"}"}"#)
             return buffer
