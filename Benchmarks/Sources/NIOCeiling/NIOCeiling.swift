@@ -33,6 +33,12 @@ struct NIOCeiling: AsyncParsableCommand {
         help: "Initial receive-buffer size per socket (NIO's default is 2048; each channel keeps its buffer)."
     )
     var recvBufferInitial: Int?
+    @Flag(
+        help: """
+            Floor mode for ops-cost: no NIO HTTP pipeline, one handler per socket that answers API requests, \
+            handshakes and subscriptions with the least work (docs/benchmarks.md, section k).
+            """)
+    var floor = false
 
     func run() async throws {
         var limit = rlimit()
@@ -66,17 +72,18 @@ struct NIOCeiling: AsyncParsableCommand {
             }
         )
         var bootstrap = ServerBootstrap(group: group)
-        if let initial = self.recvBufferInitial {
-            bootstrap = bootstrap.childChannelOption(
-                .recvAllocator,
-                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: initial, maximum: 65_536)
-            )
-        }
-        let server =
-            try await bootstrap
-            .serverChannelOption(.backlog, value: 4096)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
+        if self.floor {
+            let channels = FloorChannels()
+            // One accept per wake-up, as reverb-tui does: connections arrive one at a time here, and a second
+            // `accept` would only return EAGAIN.
+            bootstrap = bootstrap.serverChannelOption(.maxMessagesPerRead, value: 1).childChannelInitializer {
+                channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(FloorConnection(channels: channels))
+                }
+            }
+        } else {
+            bootstrap = bootstrap.childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline(
                     withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
                 ).flatMap {
@@ -88,6 +95,17 @@ struct NIOCeiling: AsyncParsableCommand {
                     }
                 }
             }
+        }
+        if let initial = self.recvBufferInitial {
+            bootstrap = bootstrap.childChannelOption(
+                .recvAllocator,
+                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: initial, maximum: 65_536)
+            )
+        }
+        let server =
+            try await bootstrap
+            .serverChannelOption(.backlog, value: 4096)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: self.host, port: self.port).get()
         print("INFO  Starting server on \(self.host):\(server.localAddress?.port ?? self.port).")
         fflush(nil)

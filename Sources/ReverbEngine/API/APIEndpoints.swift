@@ -22,7 +22,7 @@ struct APIEndpoints {
             excludingSocketID: event.socketID)
         if let cluster = engine.cluster, !cluster.hasRoom(for: event.channels.count) { return Self.clusterQueueFull }
         engine.publish(request, to: app, encoding: .triggered, acceptedAt: self.request.receivedAt)
-        guard event.info != nil else { return .json(.ok, .object([])) }
+        guard event.info != nil else { return .emptyObject }
         let info = InfoAttributes(event.info)
         let channels = registry.withState { state in
             event.channels.map { JSONMember($0, .object(state.infoMembers(of: $0, info))) }
@@ -58,9 +58,7 @@ struct APIEndpoints {
                 excludingSocketID: event.socketID)
             engine.publish(request, to: app, encoding: .batchItem, acceptedAt: self.request.receivedAt)
         }
-        guard events.contains(where: { $0.info != nil }) else {
-            return .json(.ok, .object([JSONMember("batch", .object([]))]))
-        }
+        guard events.contains(where: { $0.info != nil }) else { return .emptyBatch }
         let results: [JSONValue] = registry.withState { state in
             events.map { event in
                 guard let info = event.info, let channel = event.channels.first else { return .object([]) }
@@ -143,7 +141,12 @@ struct APIEndpoints {
             throw .text(.badRequest, "The request body is empty; send a JSON object.")
         }
         do {
-            let value = try JSONParser.parse(bytes: request.body.readableBytesView)
+            // Parsed where the body lies, without copying it into an array first.
+            let value = try request.body.withUnsafeReadableBytes { raw in
+                Result { () throws(JSONParseError) in
+                    try JSONParser.parse(bytes: raw.assumingMemoryBound(to: UInt8.self))
+                }
+            }.get()
             guard case .object = value else {
                 throw APIError.text(.badRequest, "The request body must be a JSON object.")
             }
@@ -164,8 +167,9 @@ struct EventFields {
     var socketID: String?
     var info: String?
 
-    init(_ value: JSONValue, fieldPrefix: String, allowsChannels: Bool) throws(APIError) {
-        func field(_ name: String) -> String { fieldPrefix + name }
+    /// `fieldPrefix` (`batch.3.`) is only built for an error message.
+    init(_ value: JSONValue, fieldPrefix: @autoclosure () -> String, allowsChannels: Bool) throws(APIError) {
+        func field(_ name: String) -> String { fieldPrefix() + name }
         guard case .object = value else { throw .validation(field("name"), "Each batch item must be an object.") }
         guard let nameValue = value["name"], !nameValue.isNull else {
             throw .validation(field("name"), "The name field is required.")

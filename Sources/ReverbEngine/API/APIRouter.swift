@@ -39,7 +39,7 @@ struct APIRouter: Sendable {
     func respond(to request: HTTPRequest) -> HTTPResponse {
         engine.totals.apiRequests.add(1, ordering: .relaxed)
         guard request.path.hasPrefix(prefix) else { return .text(.notFound, "Not found.") }
-        let path = String(request.path.dropFirst(prefix.count))
+        let path = prefix.isEmpty ? request.path : String(request.path.dropFirst(prefix.count))
         if path == ConsoleStreamSignature.route { return ConsoleStreamRoute(engine: engine).refusal(for: request) }
         guard let (route, appID) = Self.match(path) else { return .text(.notFound, "Not found.") }
         // HEAD is answered wherever GET is, with the same status and headers and no body.
@@ -66,7 +66,7 @@ struct APIRouter: Sendable {
         do {
             try APISignature.verify(
                 method: request.method.rawValue, path: path, query: request.query,
-                body: Array(request.body.readableBytesView),
+                body: request.body,
                 app: app, timestampWindow: engine.configuration.apiTimestampWindow, key: keys[app.id])
         } catch {
             engine.events.emit {
@@ -94,30 +94,43 @@ struct APIRouter: Sendable {
     }
 
     /// Matches a prefix-free path; returns the route and the app id (empty for `/up`, sockets and `/users/…`).
-    static func match(_ path: String) -> (Route, String)? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.first == "" else { return nil }
-        let segments = parts.dropFirst().map(String.init)
+    static func match(_ path: String) -> (Route, String)? { match(path[...]) }
+
+    /// `match` on a slice of the request path, without splitting it into an array of strings (every API request
+    /// is matched, and accounted by its route).
+    static func match(_ path: Substring) -> (Route, String)? {
+        var segments: [Substring] = []
+        segments.reserveCapacity(5)
+        let utf8 = path.utf8
+        guard utf8.first == UInt8(ascii: "/") else { return nil }
+        var start = utf8.index(after: utf8.startIndex)
+        while true {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+            guard segments.count < 5 else { return nil }
+            segments.append(path[start..<end])
+            guard end < utf8.endIndex else { break }
+            start = utf8.index(after: end)
+        }
         switch segments.count {
         case 1 where segments[0] == "up": return (.health, "")
         case 2 where segments[0] == "app" && !segments[1].isEmpty: return (.socket, "")
         case 3 where segments[0] == "apps":
             switch segments[2] {
-            case "events": return (.events, segments[1])
-            case "batch_events": return (.batchEvents, segments[1])
-            case "channels": return (.channels, segments[1])
-            case "connections": return (.connections, segments[1])
+            case "events": return (.events, String(segments[1]))
+            case "batch_events": return (.batchEvents, String(segments[1]))
+            case "channels": return (.channels, String(segments[1]))
+            case "connections": return (.connections, String(segments[1]))
             default: return nil
             }
         case 4 where segments[0] == "apps" && segments[2] == "channels" && !segments[3].isEmpty:
-            return (.channel(segments[3]), segments[1])
+            return (.channel(String(segments[3])), String(segments[1]))
         case 5 where segments[0] == "apps" && segments[2] == "channels" && segments[4] == "users":
-            return (.channelUsers(segments[3]), segments[1])
+            return (.channelUsers(String(segments[3])), String(segments[1]))
         case 5 where segments[0] == "apps" && segments[2] == "users" && segments[4] == "terminate_connections":
-            return (.terminateUser(segments[3]), segments[1])
+            return (.terminateUser(String(segments[3])), String(segments[1]))
         case 3 where segments[0] == "users" && segments[2] == "terminate_connections" && !segments[1].isEmpty:
             // Pusher's user-level route, which the server SDKs call: the app comes from the signed `auth_key`.
-            return (.terminateUser(segments[1]), "")
+            return (.terminateUser(String(segments[1])), "")
         default: return nil
         }
     }

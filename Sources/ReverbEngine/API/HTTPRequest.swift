@@ -17,13 +17,12 @@ struct HTTPRequest {
         self.method = head.method
         self.headers = head.headers
         self.body = body
-        let uri = Self.originForm(head.uri)
-        if let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            self.path = Self.percentDecode(String(uri[..<mark]), plusIsSpace: false)
-            self.query = Self.parseQuery(String(uri[uri.utf8.index(after: mark)...]))
-        } else {
-            self.path = Self.percentDecode(uri, plusIsSpace: false)
-            self.query = []
+        var uri = Self.originForm(head.uri)
+        (self.path, self.query) = uri.withUTF8 { bytes in
+            guard let mark = bytes.firstIndex(of: UInt8(ascii: "?")) else {
+                return (Self.decode(bytes, 0, bytes.count, plusIsSpace: false), [])
+            }
+            return (Self.decode(bytes, 0, mark, plusIsSpace: false), Self.parseQuery(bytes, from: mark + 1))
         }
     }
 
@@ -42,27 +41,46 @@ struct HTTPRequest {
     func queryValue(_ name: String) -> String? { query.last(where: { $0.name == name })?.value }
 
     static func parseQuery(_ text: String) -> [(name: String, value: String)] {
-        // Byte offsets, not Characters: a signed API request parses its query on every publish.
-        let utf8 = text.utf8
+        // On the bytes, one String per name and value and nothing in between: a signed API request parses its
+        // five query parameters on every publish.
+        var text = text
+        return text.withUTF8 { parseQuery($0, from: 0) }
+    }
+
+    private static func parseQuery(
+        _ bytes: UnsafeBufferPointer<UInt8>, from offset: Int
+    ) -> [(name: String, value: String)] {
         var pairs: [(name: String, value: String)] = []
-        var start = utf8.startIndex
-        while start < utf8.endIndex {
-            let end = utf8[start...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
+        pairs.reserveCapacity(6)
+        var start = offset
+        while start < bytes.count {
+            var end = start
+            var equals = -1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "&") {
+                if equals < 0, bytes[end] == UInt8(ascii: "=") { equals = end }
+                end += 1
+            }
             if end > start {
-                let pair = utf8[start..<end]
-                if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
-                    pairs.append(
-                        (
-                            percentDecode(String(text[start..<equals]), plusIsSpace: true),
-                            percentDecode(String(text[utf8.index(after: equals)..<end]), plusIsSpace: true)
-                        ))
+                if equals >= 0 {
+                    pairs.append((decode(bytes, start, equals), decode(bytes, equals + 1, end)))
                 } else {
-                    pairs.append((percentDecode(String(text[start..<end]), plusIsSpace: true), ""))
+                    pairs.append((decode(bytes, start, end), ""))
                 }
             }
-            start = end < utf8.endIndex ? utf8.index(after: end) : end
+            start = end + 1
         }
         return pairs
+    }
+
+    /// `bytes[start..<end]` as a String, `%XX` (and in a query `+`) decoded.
+    private static func decode(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, plusIsSpace: Bool = true
+    ) -> String {
+        let slice = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        guard slice.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
+            return String(decoding: slice, as: UTF8.self)
+        }
+        return percentDecode(String(decoding: slice, as: UTF8.self), plusIsSpace: plusIsSpace)
     }
 
     static func percentDecode(_ text: String, plusIsSpace: Bool) -> String {

@@ -18,6 +18,11 @@ struct HTTPResponse {
         return response
     }
 
+    /// `200 {}`, made once: the answer to nearly every publish.
+    static let emptyObject = json(.ok, .object([]))
+    /// `200 {"batch":{}}`, made once: the answer to a batch without `info`.
+    static let emptyBatch = json(.ok, .object([JSONMember("batch", .object([]))]))
+
     static func json(_ status: HTTPResponseStatus = .ok, _ body: ByteBuffer) -> HTTPResponse {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }

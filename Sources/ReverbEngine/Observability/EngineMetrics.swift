@@ -28,8 +28,9 @@ final class EngineMetrics: Sendable {
     }
 
     private let apps: [String: AppMetrics]
-    /// False without a metrics backend: broadcasts then skip the marker tasks that time them.
-    private let timesBroadcasts: Bool
+    /// False without a metrics backend: broadcasts then skip the marker tasks that time them, and answered HTTP
+    /// requests are not counted (every handle would be a no-op).
+    private let hasBackend: Bool
     /// From an API request's arrival to the last socket write of the event it published.
     let broadcastDuration = Timer(label: "reverb_broadcast_duration_seconds")
     /// TLS handshakes that failed (bad certificate on the client side, plain HTTP on a TLS port, ...).
@@ -51,10 +52,13 @@ final class EngineMetrics: Sendable {
         var apps: [String: AppMetrics] = [:]
         for id in appIDs { apps[id] = AppMetrics(appID: id) }
         self.apps = apps
-        self.timesBroadcasts = !(MetricsSystem.factory is NOOPMetricsHandler)
+        self.hasBackend = !(MetricsSystem.factory is NOOPMetricsHandler)
     }
 
     func app(_ id: String) -> AppMetrics? { apps[id] }
+
+    /// False without a metrics backend: `httpRequest` would only look up a counter that does nothing.
+    var countsRequests: Bool { hasBackend }
 
     // The engine's calls, one per thing that happened; each is a dictionary lookup and an atomic add.
 
@@ -74,6 +78,7 @@ final class EngineMetrics: Sendable {
 
     /// Counts one answered HTTP request; `route` is a template such as `/apps/{id}/events`.
     func httpRequest(route: String, status: Int) {
+        guard hasBackend else { return }
         let key = HTTPRequestKey(route: route, status: status)
         let counter = httpRequests.withLock { counters in
             if let counter = counters[key] { return counter }
@@ -87,5 +92,5 @@ final class EngineMetrics: Sendable {
 
     /// The Prometheus timer for broadcasts from the HTTP API, when a metrics backend is installed (otherwise
     /// nil, and broadcasts skip the timing).
-    var broadcastTimer: Timer? { timesBroadcasts ? broadcastDuration : nil }
+    var broadcastTimer: Timer? { hasBackend ? broadcastDuration : nil }
 }

@@ -25,7 +25,18 @@ package enum ServerMessage {
     }
 
     package static func connectionEstablished(socketID: String, activityTimeout: Int) -> ByteBuffer {
-        envelope(
+        // Socket ids are digits and a dot, which need escaping at neither level: the bytes `envelope` would give,
+        // written straight (every connection sends this).
+        if socketID.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: ".") }) {
+            var buffer = allocator.buffer(capacity: 112)
+            buffer.writeStaticString(#"{"event":"pusher:connection_established","data":"{\"socket_id\":\""#)
+            buffer.writeString(socketID)
+            buffer.writeStaticString(#"\",\"activity_timeout\":"#)
+            buffer.writeString(String(activityTimeout))
+            buffer.writeStaticString(#"}"}"#)
+            return buffer
+        }
+        return envelope(
             event: "pusher:connection_established",
             data: "{\"socket_id\":\(socketID.jsonQuoted),\"activity_timeout\":\(activityTimeout)}",
             channel: nil)

@@ -40,7 +40,11 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
     private var finished = false
     private var clock = HTTPRequestHandler.Clock.handshake
     private var deadline = NIODeadline.distantFuture
-    private var timer: Scheduled<Void>?
+    /// A scheduled callback to this handler rather than a scheduled task: no promise, future or closure per
+    /// connection, and cancelling it at the upgrade frees nothing (docs/benchmarks.md, section k).
+    private var timer: NIOScheduledCallback?
+    /// The context the clock works in while it runs; cleared when it stops (it points back at us).
+    private var clockContext: ChannelHandlerContext?
 
     init(setup: Setup) {
         self.setup = setup
@@ -100,7 +104,7 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 buffer!.moveReaderIndex(forwardBy: length + request.contentLength)
             }
-            answer(request.head, body: body ?? ByteBuffer(), context: context)
+            answer(request, body: body ?? ByteBuffer(), context: context)
         }
     }
 
@@ -125,7 +129,8 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
         response.writeString(
             "HTTP/1.1 101 Switching Protocols\r\nX-Powered-By: reverb-tui\r\nUpgrade: websocket\r\n"
                 + "Sec-WebSocket-Accept: \(WebSocketAccept.value(for: key))\r\nConnection: upgrade\r\n\r\n")
-        context.writeAndFlush(wrapOutboundOut(response), promise: nil)
+        // Not flushed yet: the handler's `connection_established` flushes both, one system call instead of two.
+        context.write(wrapOutboundOut(response), promise: nil)
         var rest = buffer
         buffer = nil
         rest?.moveReaderIndex(forwardBy: headLength)
@@ -140,13 +145,15 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
         } catch {
             return context.close(promise: nil)
         }
+        context.flush()  // the 101 leaves even if the handler wrote nothing (a no-op after its flush)
         if let rest, rest.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(rest)) }
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 
     // MARK: API requests
 
-    private func answer(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+    private func answer(_ request: PlainRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+        let head = request.head
         let response = setup.router.respond(to: HTTPRequest(head: head, body: body))
         // Deferred answers are cluster reads, and with a cluster requests take NIO's pipeline.
         assert(response.deferred == nil)
@@ -154,9 +161,13 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
             HTTPRequestHandler.reportRejection(response, head: head, engine: engine)
         }
         setup.router.account(method: head.method, uri: head.uri, status: response.status)
-        let keepAlive = head.isKeepAlive
+        let keepAlive = request.isKeepAlive
         var bytes = context.channel.allocator.buffer(capacity: 192 + response.body.readableBytes)
-        bytes.writeString("HTTP/1.\(head.version.minor) \(response.status.code) \(response.status.reasonPhrase)\r\n")
+        bytes.writeStaticString(head.version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+        bytes.writeString(String(response.status.code))
+        bytes.writeStaticString(" ")
+        bytes.writeString(response.status.reasonPhrase)
+        bytes.writeStaticString("\r\n")
         for (name, value) in response.headers
         where !Self.isTransportHeader(name) {
             bytes.writeString(name)
@@ -215,19 +226,28 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
     private func stopClock() {
         timer?.cancel()
         timer = nil
+        clockContext = nil
     }
 
     /// One timer for the connection's deadline; requests move the deadline and the timer catches up when it fires.
     private func schedule(context: ChannelHandlerContext) {
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-            let (handler, context) = bound.value
-            handler.timer = nil
-            guard !handler.finished else { return }
-            guard NIODeadline.now() >= handler.deadline else { return handler.schedule(context: context) }
-            handler.finished = true
-            HTTPRequestHandler.reportTimeout(handler.clock, engine: handler.engine)
-            context.close(promise: nil)
-        }
+        clockContext = context
+        timer = try? context.eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: self)
+    }
+
+    private func clockFired() {
+        timer = nil
+        guard !finished, let context = clockContext else { return }
+        guard NIODeadline.now() >= deadline else { return schedule(context: context) }
+        finished = true
+        clockContext = nil
+        HTTPRequestHandler.reportTimeout(clock, engine: engine)
+        context.close(promise: nil)
+    }
+}
+
+extension HTTPFastPath: NIOScheduledCallbackHandler {
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        clockFired()
     }
 }

@@ -80,6 +80,8 @@ enum Listener {
                     name: httpHandlerName)
             })
 
+        let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
+            low: configuration.writeBufferLimit / 2, high: configuration.writeBufferLimit)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -91,19 +93,23 @@ enum Listener {
             // `accept` rather than after a batch of them (see `FileDescriptorBudget`).
             .serverChannelOption(.maxMessagesPerRead, value: 1)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.maxMessagesPerRead, value: 16)
-            // Idle Pusher sockets read a subscribe and pings: start their receive buffer small (NIO keeps one per
-            // channel), it grows for larger reads. 2 KiB → 256 B saves ~1.8 KB per connection.
-            .childChannelOption(
-                .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536)
-            )
-            .childChannelOption(
-                .writeBufferWaterMark,
-                value: .init(low: configuration.writeBufferLimit / 2, high: configuration.writeBufferLimit)
-            )
+            // Accepted sockets inherit TCP_NODELAY from the listening one (Linux and the BSDs copy it at accept),
+            // so no `setsockopt` per connection.
+            .serverChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // The accepted socket's options, set here directly: as `childChannelOption`s NIO applies each
+                    // through a chain of futures, for every connection (docs/benchmarks.md, section k).
+                    if let options = channel.syncOptions {
+                        try options.setOption(.maxMessagesPerRead, value: 16)
+                        // Idle Pusher sockets read a subscribe and pings: start their receive buffer small (NIO
+                        // keeps one per channel), it grows for larger reads. 2 KiB → 256 B saves ~1.8 KB per
+                        // connection.
+                        try options.setOption(
+                            .recvAllocator,
+                            value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536))
+                        try options.setOption(.writeBufferWaterMark, value: waterMark)
+                    }
                     let pipeline = channel.pipeline.syncOperations
                     if let certificates {
                         try pipeline.addHandler(NIOSSLServerHandler(context: certificates.current))

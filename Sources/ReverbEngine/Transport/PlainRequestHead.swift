@@ -25,12 +25,19 @@ struct PlainRequestHead {
     var upgradesToWebSocket = false
     /// A `Connection` header lists the `upgrade` token.
     var connectionUpgrade = false
+    /// What the `close` and `keep-alive` tokens of the `Connection` headers say (nil: neither), as NIO's
+    /// `HTTPHeaders.isKeepAlive(version:)` reads them.
+    var connectionKeepAlive: Bool?
     /// The single `Sec-WebSocket-Key` (nil when absent or repeated).
     var webSocketKey: String?
     /// Exactly one `Sec-WebSocket-Version`, and it is 13.
     var webSocketVersion13 = false
     /// Bytes that count against `max_request_size`, counted as `HTTPRequestHandler.size(of:)` counts them.
     var size = 0
+
+    /// Whether the connection stays open after the answer: what `head.isKeepAlive` says, without scanning the
+    /// headers again.
+    var isKeepAlive: Bool { connectionKeepAlive ?? (head.version.minor >= 1) }
 
     /// Longest head the scanner reads; longer ones go to NIO's parser.
     static let maximumLength = 8192
@@ -123,13 +130,10 @@ struct PlainRequestHead {
                 case 7 where equalsLowercased(nameStart, "upgrade"):
                     upgrades += 1
                     result.hasUpgrade = true
-                    result.upgradesToWebSocket = upgrades == 1 && value.lowercased() == "websocket"
+                    result.upgradesToWebSocket =
+                        upgrades == 1 && valueEnd - valueStart == 9 && equalsLowercased(valueStart, "websocket")
                 case 10 where equalsLowercased(nameStart, "connection"):
-                    if value.split(separator: ",").contains(where: {
-                        $0.trimmingSpaces.lowercased() == "upgrade"
-                    }) {
-                        result.connectionUpgrade = true
-                    }
+                    readConnectionTokens(valueStart, valueEnd, into: &result)
                 case 14 where equalsLowercased(nameStart, "content-length"):
                     guard !result.hasContentLength, (1...9).contains(value.utf8.count),
                         value.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let length = Int(value)
@@ -149,6 +153,28 @@ struct PlainRequestHead {
             }
             result.head.headers = headers
             return .head(result, length: index)
+        }
+
+        /// The comma-separated tokens of a `Connection` value, spaces around them ignored, case-insensitively.
+        private func readConnectionTokens(_ start: Int, _ end: Int, into result: inout PlainRequestHead) {
+            var tokenStart = start
+            while tokenStart < end {
+                var tokenEnd = tokenStart
+                while tokenEnd < end, bytes[tokenEnd] != UInt8(ascii: ",") { tokenEnd += 1 }
+                var first = tokenStart
+                var last = tokenEnd
+                while first < last, bytes[first] == UInt8(ascii: " ") || bytes[first] == 9 { first += 1 }
+                while last > first, bytes[last - 1] == UInt8(ascii: " ") || bytes[last - 1] == 9 { last -= 1 }
+                switch last - first {
+                case 7 where equalsLowercased(first, "upgrade"): result.connectionUpgrade = true
+                // As NIO reads them: `close` anywhere closes, and so does a second `keep-alive`.
+                case 5 where equalsLowercased(first, "close"): result.connectionKeepAlive = false
+                case 10 where equalsLowercased(first, "keep-alive"):
+                    result.connectionKeepAlive = result.connectionKeepAlive == nil
+                default: break
+                }
+                tokenStart = tokenEnd + 1
+            }
         }
 
         /// `GET `, `POST ` or `HEAD `; `.some(nil)` for any other method.
@@ -196,7 +222,10 @@ struct PlainRequestHead {
         }
 
         private func string(_ start: Int, _ end: Int) -> String {
-            String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            // Typed bytes take String's specialized UTF-8 path (a raw buffer goes through the generic one).
+            String(
+                decoding: UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[start..<end]),
+                as: UTF8.self)
         }
 
         /// ASCII case-insensitive comparison of the bytes at `start` with a lowercase name of the same length.
@@ -221,15 +250,5 @@ struct PlainRequestHead {
             default: false
             }
         }
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing spaces and tabs.
-    fileprivate var trimmingSpaces: Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text = text.dropFirst() }
-        while let last = text.last, last == " " || last == "\t" { text = text.dropLast() }
-        return text
     }
 }
