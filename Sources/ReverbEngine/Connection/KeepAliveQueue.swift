@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 
 /// The keep-alive deadlines of every socket on one event loop, behind one timer.
 ///
@@ -8,7 +7,7 @@ import Synchronization
 /// is set for the earliest deadline; when it fires, every socket whose deadline has come is told, at the same
 /// moment its own timer would have fired, and the timer is set for the next one.
 final class KeepAliveQueue: NIOScheduledCallbackHandler, @unchecked Sendable {
-    // @unchecked: everything but the registry is used on the queue's loop only (asserted in debug builds).
+    // @unchecked: all of its state is used on the queue's loop only (asserted in debug builds).
 
     private var heap = DeadlineHeap<WebSocketChannelHandler>()
     private var timer: NIOScheduledCallback?
@@ -52,23 +51,8 @@ final class KeepAliveQueue: NIOScheduledCallbackHandler, @unchecked Sendable {
 
     // MARK: One queue per loop
 
-    private struct Slot {
-        weak var loop: (any EventLoop)?
-        let queue: KeepAliveQueue
-    }
-
-    private static let slots = Mutex<[ObjectIdentifier: Slot]>([:])
+    private static let all = PerEventLoop { KeepAliveQueue() }
 
     /// The queue of `loop`, made on first use; it lives as long as the process.
-    static func of(_ loop: any EventLoop) -> KeepAliveQueue {
-        let key = ObjectIdentifier(loop)
-        return slots.withLock { slots in
-            if let slot = slots[key], slot.loop === loop { return slot.queue }
-            // Loops of stopped groups (tests make many) leave empty slots behind; drop them as new loops come.
-            slots = slots.filter { $0.value.loop != nil }
-            let queue = KeepAliveQueue()
-            slots[key] = Slot(loop: loop, queue: queue)
-            return queue
-        }
-    }
+    static func of(_ loop: any EventLoop) -> KeepAliveQueue { all.value(of: loop) }
 }

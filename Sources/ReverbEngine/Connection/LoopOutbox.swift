@@ -70,7 +70,9 @@ final class LoopOutbox: @unchecked Sendable {
     static let defaultBusyWindow = TimeAmount.milliseconds(5)
 
     /// The one outbox of `loop`.
-    static func of(_ loop: any EventLoop) -> LoopOutbox { LoopOutboxes.outbox(of: loop) }
+    static func of(_ loop: any EventLoop) -> LoopOutbox { all.value(of: loop) }
+
+    private static let all = PerEventLoop { LoopOutbox() }
 
     /// Queues one frame for every writer of `writers`, which all live on `loop`.
     func enqueue(

@@ -4,8 +4,8 @@ import Synchronization
 /// The one owner of a WebSocket's outbound bytes.
 ///
 /// Every frame the server sends on a socket — broadcasts, replies, pings, pongs, close frames — is built by
-/// `OutboundFrame` and written here, below NIO's `WebSocketFrameEncoder` (which then never encodes anything),
-/// so a broadcast is encoded once for all its subscribers. Sent-message counters are bumped here and nowhere
+/// `OutboundFrame` and written here, from the socket handler's context straight into TLS or the socket (there is
+/// no frame encoder in the pipeline), so a broadcast is encoded once for all its subscribers. Sent-message counters are bumped here and nowhere
 /// else. See docs/architecture.md, "The write path".
 final class SocketWriter: @unchecked Sendable {
     // @unchecked: `output` is a ChannelHandlerContext, which is not Sendable. It is only dereferenced on
@@ -13,7 +13,7 @@ final class SocketWriter: @unchecked Sendable {
 
     let socketID: String
     let eventLoop: any EventLoop
-    /// The WebSocket encoder's context: writes here go straight to TLS or the socket.
+    /// The socket handler's context: writes here go straight to TLS or the socket.
     private let output: ChannelHandlerContext
     private let totals: EngineTotals
     private let sent = Atomic<Int>(0)

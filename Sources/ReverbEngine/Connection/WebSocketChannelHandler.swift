@@ -52,9 +52,9 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        // Frames are encoded by `OutboundFrame` and written below NIO's encoder when NIO's upgrader added one; after
-        // a handshake `HTTPFastPath` answered there is none, and this handler's own context writes to the socket.
-        let output = (try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)) ?? context
+        // Frames are encoded whole by `OutboundFrame`; no frame encoder sits below this handler (both upgrade paths
+        // add this handler alone), so its own context writes to TLS or the socket.
+        let output = context
         let socketID = SocketID.random()
         let writer = SocketWriter(socketID: socketID, output: output, totals: engine.totals)
         self.writer = writer

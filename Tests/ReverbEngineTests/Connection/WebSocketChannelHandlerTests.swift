@@ -7,17 +7,16 @@ import Testing
 @testable import ReverbEngine
 
 /// The connection handler on an embedded channel: a client's bytes in, bytes out, no sockets and no threads. The
-/// handler reads frames itself and writes below the WebSocket encoder, so what leaves the pipeline is the encoded
-/// frame.
+/// handler reads frames itself and writes whole encoded frames from its own context, so what leaves the pipeline is
+/// the encoded frame.
 @Suite("WebSocket channel handler")
 struct WebSocketChannelHandlerTests {
     let app = Application(id: "1", key: "key", secret: "secret")
 
-    /// A channel with the pipeline the listener builds after an upgrade: encoder, then the handler.
+    /// A channel with the pipeline the listener builds after an upgrade: the handler alone.
     func open(app: Application? = nil) throws -> (EmbeddedChannel, Engine) {
         let engine = try Engine(configuration: ServerConfiguration(apps: [self.app]))
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
         try channel.pipeline.syncOperations.addHandler(
             WebSocketChannelHandler(engine: engine, app: app ?? self.app, origin: nil))
         channel.pipeline.fireChannelActive()
@@ -84,7 +83,6 @@ struct WebSocketChannelHandlerTests {
     func unknownKey() throws {
         let engine = try Engine(configuration: ServerConfiguration(apps: [app]))
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
         try channel.pipeline.syncOperations.addHandler(WebSocketChannelHandler(engine: engine, app: nil, origin: nil))
         channel.pipeline.fireChannelActive()
         #expect(try nextText(channel)?.contains(#"\"code\":4001"#) == true)
@@ -152,7 +150,6 @@ struct WebSocketChannelHandlerTests {
     func oversizedFrame() throws {
         let engine = try Engine(configuration: ServerConfiguration(apps: [app]))
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
         try channel.pipeline.syncOperations.addHandler(WebSocketChannelHandler(engine: engine, app: app, origin: nil))
         // Connected, so that `isActive` tells when the handler closes the channel.
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
