@@ -148,6 +148,34 @@ def test_metrics_count_what_the_server_defended_itself_against(servers):
             s.close()
 
 
+def test_metrics_count_a_subscriber_dropped_for_not_reading(servers):
+    app_cfg = p.unique_app("slow")
+    app = p.app_of(app_cfg)
+    config = config_with(app_cfg)
+    config.setdefault("server", {}).update({"write_buffer_limit": 65_536, "max_request_size": 200_000})
+    port = p.free_port()
+    server = servers(config, ["--metrics-port", str(port)])
+    p.wait_for_log(server, re.escape(f"Metrics on http://127.0.0.1:{port}/metrics"))
+    assert p.sample(p.scrape(port), "reverb_dropped_slow_clients_total") == 0
+    sleeper = h.RawFrameClient(server.host, server.port, f"/app/{app.key}")
+    sleeper.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    op, payload = sleeper.read_frame()
+    assert b"pusher:connection_established" in payload
+    sleeper.send_text(json.dumps({"event": "pusher:subscribe", "data": {"channel": "flood"}}))
+    op, payload = sleeper.read_frame()
+    assert b"subscription_succeeded" in payload
+    sdk = server.sdk(app)
+    batch = [{"channel": "flood", "name": "Big", "data": "x" * 9000} for _ in range(10)]
+    try:
+        for _ in range(300):        # at most 27 MB; the socket never reads, so the drop comes long before
+            sdk.trigger_batch(batch)
+            if p.sample(p.scrape(port), "reverb_dropped_slow_clients_total") == 1:
+                break
+        assert p.sample(p.scrape(port), "reverb_dropped_slow_clients_total") == 1
+    finally:
+        sleeper.sock.close()
+
+
 def test_metrics_follow_connections_channels_presence_and_messages(servers):
     app_cfg = p.unique_app("metrics")
     app = p.app_of(app_cfg)
