@@ -24,11 +24,12 @@ extension Engine {
             guard case .send(let count) = decision else { return (decision, 0) }
             var groups = state.recipients(of: channel, excluding: excluding)
             for socketID in skipped ?? [] { groups = groups.map { $0.excluding(socketID: socketID) } }
+            if clusterCount == nil { recordSubscriptionCountWebhook(count, on: channel, app: app) }
             return (decision, queueSubscriptionCount(count, on: channel, to: groups))
         }
         switch decision {
         case .send(let count):
-            reportSubscriptionCount(count, on: channel, app: app, delivered: delivered, webhook: clusterCount == nil)
+            reportSubscriptionCount(count, on: channel, app: app, delivered: delivered)
         case .flushAfter(let delay):
             let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
             loop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
@@ -51,10 +52,11 @@ extension Engine {
             guard let send = state.subscriptionCounts.flush(channel: channel, count: count, now: now) else {
                 return nil
             }
+            if !clustered { recordSubscriptionCountWebhook(send, on: channel, app: app) }
             return (send, queueSubscriptionCount(send, on: channel, to: state.recipients(of: channel, excluding: nil)))
         }
         if let sent {
-            reportSubscriptionCount(sent.count, on: channel, app: app, delivered: sent.delivered, webhook: !clustered)
+            reportSubscriptionCount(sent.count, on: channel, app: app, delivered: sent.delivered)
         }
     }
 
@@ -67,18 +69,19 @@ extension Engine {
         return groups.reduce(0) { $0 + $1.count }
     }
 
-    private func reportSubscriptionCount(
-        _ count: Int, on channel: String, app: Application, delivered: Int, webhook: Bool
-    ) {
+    /// Recorded under the app's lock, like the message itself is queued, so that two subscribes on two event loops
+    /// reach the webhook in the order of their counts (1 then 2), never the other way round.
+    private func recordSubscriptionCountWebhook(_ count: Int, on channel: String, app: Application) {
+        guard !app.webhooks.isEmpty else { return }
+        webhooks.record(WebhookEvent(type: .subscriptionCount, channel: channel, subscriptionCount: count), app: app)
+    }
+
+    private func reportSubscriptionCount(_ count: Int, on channel: String, app: Application, delivered: Int) {
         events.emit {
             EngineEvent(
                 kind: .messageSent, appID: app.id, channel: channel, event: "pusher_internal:subscription_count",
                 payload: String(buffer: ServerMessage.subscriptionCount(channel: channel, count: count)),
                 detail: "delivered to \(delivered)")
-        }
-        if webhook, !app.webhooks.isEmpty {
-            webhooks.record(
-                WebhookEvent(type: .subscriptionCount, channel: channel, subscriptionCount: count), app: app)
         }
     }
 }
