@@ -4,7 +4,7 @@ import NIOCore
 import Synchronization
 
 /// One connection of `nio-ceiling --floor`: the least work that answers `ops-cost`'s requests as a Pusher server
-/// must, so that its CPU per operation is the floor under reverb-tui's (docs/benchmarks.md, section k).
+/// must, so that its CPU per operation is the floor under reverb-tui's (docs/benchmarks.md, "the floor per operation").
 ///
 /// It is the only handler in the pipeline and reads the bytes itself: no HTTP parser, no JSON parser, no
 /// signature check, no metrics. A plain request gets a fixed `200 {}` (kept alive or closed as asked) after the

@@ -36,7 +36,7 @@ struct NIOCeiling: AsyncParsableCommand {
     @Flag(
         help: """
             Floor mode for ops-cost: no NIO HTTP pipeline, one handler per socket that answers API requests, \
-            handshakes and subscriptions with the least work (docs/benchmarks.md, section k).
+            handshakes and subscriptions with the least work (docs/benchmarks.md, "the floor per operation").
             """)
     var floor = false
 

@@ -5,7 +5,7 @@ import NIOWebSocket
 ///
 /// Reading frames in the handler instead of through NIO's `ByteToMessageHandler(WebSocketFrameDecoder)` saves every
 /// socket a handler object, a pipeline context and a cumulation buffer; bytes are kept only while a frame is split
-/// across reads (docs/benchmarks.md, section k). `read(from:maxFrameSize:)` accepts exactly what NIO's decoder
+/// across reads (docs/benchmarks.md, "Memory per connection"). `read(from:maxFrameSize:)` accepts exactly what NIO's decoder
 /// accepts and fails at the same point with the same `NIOWebSocketError`, so every answer on the wire is unchanged.
 struct InboundFrame {
     /// FIN, the three reserved bits and the opcode, as sent.

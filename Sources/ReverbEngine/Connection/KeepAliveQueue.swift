@@ -3,7 +3,7 @@ import NIOCore
 /// The keep-alive deadlines of every socket on one event loop, behind one timer.
 ///
 /// A timer per socket costs an entry in NIO's timer queue and a `NIOScheduledCallback` in the handler (about 100
-/// bytes of every idle connection, docs/benchmarks.md, section k); here a socket is 16 bytes of a heap. The timer
+/// bytes of every idle connection, docs/benchmarks.md, "Memory per connection"); here a socket is 16 bytes of a heap. The timer
 /// is set for the earliest deadline; when it fires, every socket whose deadline has come is told, at the same
 /// moment its own timer would have fired, and the timer is set for the next one.
 final class KeepAliveQueue: NIOScheduledCallbackHandler, @unchecked Sendable {

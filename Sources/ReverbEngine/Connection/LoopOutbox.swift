@@ -156,7 +156,10 @@ final class LoopOutbox: @unchecked Sendable {
     private func flushRun(for writers: [SocketWriter]) -> Int {
         let identity = writers.withUnsafeBufferPointer { $0.baseAddress }
         var end = writers.count
-        if let index = runs.lastIndex(where: { run in
+        // Only the last few runs are searched, so many channels on one loop cost no scan per broadcast; a group
+        // found further back just gets a new run.
+        let nearest = max(runs.startIndex, runs.endIndex - 4)
+        if let index = runs[nearest...].lastIndex(where: { run in
             run.writers.count == writers.count
                 && run.writers.withUnsafeBufferPointer { $0.baseAddress } == identity
         }), runs[index].end == writers.count {

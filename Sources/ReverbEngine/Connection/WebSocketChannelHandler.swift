@@ -23,7 +23,7 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     /// Frames are read here rather than by NIO's decoder in front: no handler, context or buffer per socket.
     private var frames: InboundFrameReader
     /// The loop's one keep-alive timer and its heap of deadlines rather than a timer per socket (docs/benchmarks.md,
-    /// section k); nil until the socket is registered.
+    /// "Memory per connection"); nil until the socket is registered.
     private var keepAliveQueue: KeepAliveQueue?
     /// This socket's place in that heap (`DeadlineHeapMember`).
     var heapSlot = -1
@@ -54,9 +54,8 @@ final class WebSocketChannelHandler: ChannelInboundHandler, RemovableChannelHand
     func handlerAdded(context: ChannelHandlerContext) {
         // Frames are encoded whole by `OutboundFrame`; no frame encoder sits below this handler (both upgrade paths
         // add this handler alone), so its own context writes to TLS or the socket.
-        let output = context
         let socketID = SocketID.random()
-        let writer = SocketWriter(socketID: socketID, output: output, totals: engine.totals)
+        let writer = SocketWriter(socketID: socketID, output: context, totals: engine.totals)
         self.writer = writer
         // Unknown key: Reverb's 4001, then a close frame so pusher-js does not retry (docs/protocol.md, Fatal errors).
         guard let sharedApp else { return refuse(with: .applicationDoesNotExist, context: context) }

@@ -41,7 +41,7 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
     private var clock = HTTPRequestHandler.Clock.handshake
     private var deadline = NIODeadline.distantFuture
     /// A scheduled callback to this handler rather than a scheduled task: no promise, future or closure per
-    /// connection, and cancelling it at the upgrade frees nothing (docs/benchmarks.md, section k).
+    /// connection, and cancelling it at the upgrade frees nothing (docs/benchmarks.md, "the floor per operation").
     private var timer: NIOScheduledCallback?
     /// The context the clock works in while it runs; cleared when it stops (it points back at us).
     private var clockContext: ChannelHandlerContext?

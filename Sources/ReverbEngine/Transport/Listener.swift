@@ -99,7 +99,7 @@ enum Listener {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // The accepted socket's options, set here directly: as `childChannelOption`s NIO applies each
-                    // through a chain of futures, for every connection (docs/benchmarks.md, section k).
+                    // through a chain of futures, for every connection (docs/benchmarks.md, "the floor per operation").
                     if let options = channel.syncOptions {
                         try options.setOption(.maxMessagesPerRead, value: 16)
                         // Idle Pusher sockets read a subscribe and pings: start their receive buffer small (NIO
