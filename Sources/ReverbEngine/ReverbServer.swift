@@ -14,7 +14,8 @@ public final class ReverbServer: Service, Sendable {
     let engine: Engine
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
-    private let serverChannel = Mutex<(any Channel)?>(nil)
+    /// The listening sockets, one per event loop (empty until started and after stopping).
+    private let listeners = Mutex<[any Channel]>([])
     private let fileLimit = Atomic<Int>(0)
     /// The TLS context new connections use, once started with TLS; SIGHUP reloads it (ReverbServer+TLS.swift).
     let certificateStore = Mutex<CertificateStore?>(nil)
@@ -63,8 +64,8 @@ public final class ReverbServer: Service, Sendable {
             }
         }
         certificateStore.withLock { $0 = certificates }
-        let channel = try await Listener.bind(engine: engine, group: group, certificates: certificates, logger: logger)
-        serverChannel.withLock { $0 = channel }
+        let bound = try await Listener.bind(engine: engine, group: group, certificates: certificates, logger: logger)
+        listeners.withLock { $0 = bound }
         engine.webhooks.start(events: engine.events)
         if let cluster {
             let restart = self.restart.continuation
@@ -72,14 +73,14 @@ public final class ReverbServer: Service, Sendable {
             // Give Redis a moment so the banner can say whether it is reachable; never fatal.
             for _ in 0..<40 where !cluster.isConnected { try? await Task.sleep(for: .milliseconds(50)) }
         }
-        return channel.localAddress?.port ?? configuration.port
+        return bound.first?.localAddress?.port ?? configuration.port
     }
 
     /// The cluster as this node sees it; nil when scaling is off.
     public var clusterState: ClusterState? { cluster?.clusterState }
 
     /// The bound port, once started.
-    public var port: Int? { serverChannel.withLock { $0?.localAddress?.port } }
+    public var port: Int? { listeners.withLock { $0.first?.localAddress?.port } }
 
     /// `host:port/path` as clients reach it.
     public var listeningAddress: String {
@@ -90,7 +91,7 @@ public final class ReverbServer: Service, Sendable {
 
     /// Serves until graceful shutdown (SIGINT/SIGTERM through a `ServiceGroup`), then stops.
     public func run() async throws {
-        if serverChannel.withLock({ $0 }) == nil { try await start() }
+        if listeners.withLock({ $0.isEmpty }) { try await start() }
         let restarts = restart.stream
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await gracefulShutdown() }
@@ -104,11 +105,11 @@ public final class ReverbServer: Service, Sendable {
 
     /// Stops accepting, closes every socket with 4200 so clients reconnect elsewhere, waits briefly for them.
     public func stop() async {
-        let channel = serverChannel.withLock { channel in
-            defer { channel = nil }
-            return channel
+        let bound = listeners.withLock { listeners in
+            defer { listeners = [] }
+            return listeners
         }
-        try? await channel?.close()
+        for listener in bound { try? await listener.close() }
         let handles = engine.closeAllConnections()
         for handle in handles {
             _ = try? await handle.closeFuture.timeout(after: .seconds(2), on: handle.eventLoop).get()

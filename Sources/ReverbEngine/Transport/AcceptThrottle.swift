@@ -21,14 +21,16 @@ final class AcceptThrottle: ChannelInboundHandler {
 
     private let engine: Engine
     private let logger: Logger
-    private let budget = FileDescriptorBudget()
+    /// Shared by the listeners of every event loop, which together must leave the reserve free.
+    private let budget: FileDescriptorBudget
     private var paused = false
     private var lastLogged: NIODeadline?
     /// Whether a socket was admitted since the last logged failure: a new episode needs one and a quiet minute.
     private var recovered = false
 
-    init(engine: Engine, logger: Logger) {
+    init(engine: Engine, budget: FileDescriptorBudget, logger: Logger) {
         self.engine = engine
+        self.budget = budget
         self.logger = logger
     }
 

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -9,11 +16,13 @@ import NIOWebSocket
 enum Listener {
     static let httpHandlerName = "reverb-http"
 
-    /// With `certificates`, every connection starts with a TLS handshake on the store's current context.
+    /// Returns one listening channel per event loop of `group`, all on the same port. With `certificates`, every
+    /// connection starts with a TLS handshake on the store's current context.
     static func bind(
         engine: Engine, group: any EventLoopGroup, certificates: CertificateStore?, logger: Logger
-    ) async throws -> any Channel {
+    ) async throws -> [any Channel] {
         let configuration = engine.configuration
+        let (host, port) = (configuration.host, configuration.port)
         let router = APIRouter(engine: engine)
         let sockets = SocketRoute(routePrefix: configuration.routePrefix)
         @Sendable func socketKey(_ uri: String) -> String? { sockets.key(uri) }
@@ -82,42 +91,75 @@ enum Listener {
 
         let waterMark = ChannelOptions.Types.WriteBufferWaterMark(
             low: configuration.writeBufferLimit / 2, high: configuration.writeBufferLimit)
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AcceptThrottle(engine: engine, logger: logger))
-                }
-            }
-            .serverChannelOption(.backlog, value: 4096)
-            // One accept per wake-up, so that a pause near the open-file limit takes effect before the next
-            // `accept` rather than after a batch of them (see `FileDescriptorBudget`).
-            .serverChannelOption(.maxMessagesPerRead, value: 1)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // Accepted sockets inherit TCP_NODELAY from the listening one (Linux and the BSDs copy it at accept),
-            // so no `setsockopt` per connection.
-            .serverChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    // The accepted socket's options, set here directly: as `childChannelOption`s NIO applies each
-                    // through a chain of futures, for every connection (docs/benchmarks.md, "the floor per operation").
-                    if let options = channel.syncOptions {
-                        try options.setOption(.maxMessagesPerRead, value: 16)
-                        // Idle Pusher sockets read a subscribe and pings: start their receive buffer small (NIO
-                        // keeps one per channel), it grows for larger reads. 2 KiB → 256 B saves ~1.8 KB per
-                        // connection.
-                        try options.setOption(
-                            .recvAllocator,
-                            value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536))
-                        try options.setOption(.writeBufferWaterMark, value: waterMark)
+        let budget = FileDescriptorBudget()
+        /// A listener on `loop` whose connections stay on `loop`.
+        func bootstrap(on loop: any EventLoop, sharingPort: Bool) -> ServerBootstrap {
+            let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            AcceptThrottle(engine: engine, budget: budget, logger: logger))
                     }
-                    let pipeline = channel.pipeline.syncOperations
-                    if let certificates {
-                        try pipeline.addHandler(NIOSSLServerHandler(context: certificates.current))
-                        try pipeline.addHandler(TLSHandshakeObserver(engine: engine))
-                    }
-                    try pipeline.addHandler(HTTPFastPath(setup: fastPath))
                 }
+                .serverChannelOption(.backlog, value: 4096)
+                // One accept per wake-up, so that a pause near the open-file limit takes effect before the next
+                // `accept` rather than after a batch of them (see `FileDescriptorBudget`).
+                .serverChannelOption(.maxMessagesPerRead, value: 1)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Accepted sockets inherit TCP_NODELAY from the listening one (Linux and the BSDs copy it at
+                // accept), so no `setsockopt` per connection.
+                .serverChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        // The accepted socket's options, set here directly: as `childChannelOption`s NIO applies
+                        // each through a chain of futures, for every connection (docs/benchmarks.md, "the floor
+                        // per operation").
+                        if let options = channel.syncOptions {
+                            try options.setOption(.maxMessagesPerRead, value: 16)
+                            // Idle Pusher sockets read a subscribe and pings: start their receive buffer small
+                            // (NIO keeps one per channel), it grows for larger reads. 2 KiB → 256 B saves ~1.8 KB
+                            // per connection.
+                            try options.setOption(
+                                .recvAllocator,
+                                value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 65_536))
+                            try options.setOption(.writeBufferWaterMark, value: waterMark)
+                        }
+                        let pipeline = channel.pipeline.syncOperations
+                        if let certificates {
+                            try pipeline.addHandler(NIOSSLServerHandler(context: certificates.current))
+                            try pipeline.addHandler(TLSHandshakeObserver(engine: engine))
+                        }
+                        try pipeline.addHandler(HTTPFastPath(setup: fastPath))
+                    }
+                }
+            return sharingPort ? bootstrap.serverChannelOption(.socketOption(.init(rawValue: SO_REUSEPORT)), value: 1) : bootstrap
+        }
+
+        // One listening socket per event loop, sharing the port (SO_REUSEPORT): the kernel spreads connections
+        // over them and each loop accepts its own, so no connection is handed from the accepting loop to another
+        // (a wake-up and a task each way; docs/benchmarks.md, "One listener per event loop").
+        let loops = Array(group.makeIterator())
+        guard loops.count > 1 else {
+            return [try await bootstrap(on: loops[0], sharingPort: false).bind(host: host, port: port).get()]
+        }
+        // Sharing the port must not let a second server join one that is already running: a socket bound without
+        // SO_REUSEPORT fails with EADDRINUSE on a port anybody listens on, so bind one first and close it.
+        if port != 0 {
+            let probe = try await ServerBootstrap(group: loops[0])
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port).get()
+            try await probe.close()
+        }
+        var listeners: [any Channel] = []
+        do {
+            for loop in loops {
+                let boundPort = listeners.first?.localAddress?.port ?? port
+                listeners.append(try await bootstrap(on: loop, sharingPort: true).bind(host: host, port: boundPort).get())
             }
-        return try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            for listener in listeners { try? await listener.close() }
+            throw error
+        }
+        return listeners
     }
 }
