@@ -132,7 +132,8 @@ enum Listener {
                         try pipeline.addHandler(HTTPFastPath(setup: fastPath))
                     }
                 }
-            return sharingPort ? bootstrap.serverChannelOption(.socketOption(.init(rawValue: SO_REUSEPORT)), value: 1) : bootstrap
+            return sharingPort
+                ? bootstrap.serverChannelOption(.socketOption(.init(rawValue: SO_REUSEPORT)), value: 1) : bootstrap
         }
 
         // One listening socket per event loop, sharing the port (SO_REUSEPORT): the kernel spreads connections
@@ -154,7 +155,8 @@ enum Listener {
         do {
             for loop in loops {
                 let boundPort = listeners.first?.localAddress?.port ?? port
-                listeners.append(try await bootstrap(on: loop, sharingPort: true).bind(host: host, port: boundPort).get())
+                listeners.append(
+                    try await bootstrap(on: loop, sharingPort: true).bind(host: host, port: boundPort).get())
             }
         } catch {
             for listener in listeners { try? await listener.close() }
