@@ -307,9 +307,8 @@ final class Engine: Sendable {
         let app = registry.app
         let now = Date()
         let started = NIODeadline.now().uptimeNanoseconds
-        let groups = registry.withState { state in
-            state.recordEvent(on: channel, eventName: event, payload: payload, now: now)
-            return state.recipients(of: channel, excluding: socketID)
+        let groups = registry.withState {
+            $0.broadcast(on: channel, eventName: event, payload: payload, now: now, excluding: socketID)
         }
         // Timing needs one small object per broadcast; a channel nobody is on costs nothing.
         let loops = BroadcastWriter.loops(of: groups)

@@ -8,14 +8,12 @@ struct HTTPRequest {
     var path: String
     /// Query parameters, percent-decoded, in the order sent.
     var query: [(name: String, value: String)]
-    var headers: HTTPHeaders
     var body: ByteBuffer
     /// When the whole request had arrived: the start of `reverb_broadcast_duration_seconds`.
     let receivedAt = NIODeadline.now()
 
     init(head: HTTPRequestHead, body: ByteBuffer) {
         self.method = head.method
-        self.headers = head.headers
         self.body = body
         var uri = Self.originForm(head.uri)
         (self.path, self.query) = uri.withUTF8 { bytes in

@@ -133,21 +133,33 @@ struct AppState {
 
     /// Who receives a broadcast on `name`, without `excluded`, grouped by event loop.
     mutating func recipients(of name: String, excluding excluded: String?) -> [FanoutGroup] {
-        guard var channel = channels.removeValue(forKey: name) else { return [] }
-        let groups = channel.fanout()
-        let excludedIsHere = excluded.map { channel.subscribers[$0] != nil } ?? false
-        channels[name] = channel
-        guard excludedIsHere, let excluded else { return groups }
-        return groups.map { $0.excluding(socketID: excluded) }
+        guard let index = channels.index(forKey: name) else { return [] }
+        return Self.recipients(in: &channels.values[index], excluding: excluded)
+    }
+
+    /// Remembers a broadcast's event on its channel (and its payload, on cache channels) and returns who receives
+    /// it, without `excluded`.
+    mutating func broadcast(
+        on name: String, eventName: String, payload: ByteBuffer, now: Date, excluding excluded: String?
+    ) -> [FanoutGroup] {
+        guard let index = channels.index(forKey: name) else { return [] }
+        // The channel is changed where it is stored (`values[index]`): taking it out and putting it back would
+        // hash its name twice more and rebuild its bucket, for every message.
+        Self.record(eventName, payload: payload, now: now, in: &channels.values[index])
+        return Self.recipients(in: &channels.values[index], excluding: excluded)
     }
 
     /// Remembers the last event of a channel (and its payload, on cache channels).
-    mutating func recordEvent(on name: String, eventName: String, payload: ByteBuffer, now: Date) {
-        guard var channel = channels.removeValue(forKey: name) else { return }
+    private static func record(_ eventName: String, payload: ByteBuffer, now: Date, in channel: inout ChannelState) {
         channel.lastEventName = eventName
         channel.lastEventAt = now
         if channel.kind.isCache { channel.cachedPayload = payload }
-        channels[name] = channel
+    }
+
+    private static func recipients(in channel: inout ChannelState, excluding excluded: String?) -> [FanoutGroup] {
+        let groups = channel.fanout()
+        guard let excluded, channel.subscribers[excluded] != nil else { return groups }
+        return groups.map { $0.excluding(socketID: excluded) }
     }
 
     func channel(named name: String) -> ChannelState? { channels[name] }

@@ -5,44 +5,86 @@ enum JSONEscaping {
     @inline(__always)
     static func needsEscape(_ byte: UInt8) -> Bool { byte < 0x20 || byte == 0x22 || byte == 0x5C }
 
-    static func escapeSequence(for byte: UInt8) -> String {
+    /// Whether `byte` escapes as a backslash and one letter (else as `\u00XX`).
+    @inline(__always)
+    static func isShortEscape(_ byte: UInt8) -> Bool { shortEscapeLetter(byte) != nil }
+
+    private static func shortEscapeLetter(_ byte: UInt8) -> UInt8? {
         switch byte {
-        case 0x22: return "\\\""
-        case 0x5C: return "\\\\"
-        case 0x0A: return "\\n"
-        case 0x0D: return "\\r"
-        case 0x09: return "\\t"
-        case 0x08: return "\\b"
-        case 0x0C: return "\\f"
-        default:
-            let hex = String(byte, radix: 16)
-            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        case 0x22: UInt8(ascii: "\"")
+        case 0x5C: UInt8(ascii: "\\")
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        case 0x09: UInt8(ascii: "t")
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        default: nil
         }
+    }
+
+    /// Writes the escape of `byte` at `offset` (room for it is the caller's) and returns the offset after it.
+    static func writeEscape(for byte: UInt8, into output: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        output[offset] = UInt8(ascii: "\\")
+        if let letter = shortEscapeLetter(byte) {
+            output[offset + 1] = letter
+            return offset + 2
+        }
+        let hexDigits: StaticString = "0123456789abcdef"
+        output[offset + 1] = UInt8(ascii: "u")
+        output[offset + 2] = UInt8(ascii: "0")
+        output[offset + 3] = UInt8(ascii: "0")
+        output[offset + 4] = hexDigits.utf8Start[Int(byte >> 4)]
+        output[offset + 5] = hexDigits.utf8Start[Int(byte & 0x0F)]
+        return offset + 6
     }
 }
 
 extension ByteBuffer {
     /// Writes `text` as a quoted, escaped JSON string.
     package mutating func writeJSONString(_ text: String) {
-        writeInteger(UInt8(ascii: "\""))
-        writeJSONStringContents(text)
-        writeInteger(UInt8(ascii: "\""))
+        writeJSONText(text, quoted: true)
     }
 
     /// Writes `text` escaped for the inside of a JSON string, without the quotes.
     package mutating func writeJSONStringContents(_ text: String) {
+        writeJSONText(text, quoted: false)
+    }
+
+    /// Counts the escaped length first, then writes everything with one capacity check: a broadcast's data is
+    /// usually JSON text itself, full of quotes, and a buffer write per escape cost more than the copying.
+    private mutating func writeJSONText(_ text: String, quoted: Bool) {
         var text = text
         text.withUTF8 { bytes in
-            var runStart = 0
-            for index in 0..<bytes.count where JSONEscaping.needsEscape(bytes[index]) {
-                if runStart < index {
-                    writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<index])))
-                }
-                writeString(JSONEscaping.escapeSequence(for: bytes[index]))
-                runStart = index + 1
+            var escapedLength = bytes.count
+            for byte in bytes where JSONEscaping.needsEscape(byte) {
+                escapedLength += JSONEscaping.isShortEscape(byte) ? 1 : 5
             }
-            if runStart < bytes.count {
-                writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])))
+            let quotes = quoted ? 2 : 0
+            writeWithUnsafeMutableBytes(minimumWritableBytes: escapedLength + quotes) { output in
+                var offset = 0
+                if quoted {
+                    output[offset] = UInt8(ascii: "\"")
+                    offset += 1
+                }
+                if escapedLength == bytes.count {
+                    output.baseAddress!.advanced(by: offset).copyMemory(
+                        from: UnsafeRawPointer(bytes.baseAddress!), byteCount: bytes.count)
+                    offset += bytes.count
+                } else {
+                    for byte in bytes {
+                        if JSONEscaping.needsEscape(byte) {
+                            offset = JSONEscaping.writeEscape(for: byte, into: output, at: offset)
+                        } else {
+                            output[offset] = byte
+                            offset += 1
+                        }
+                    }
+                }
+                if quoted {
+                    output[offset] = UInt8(ascii: "\"")
+                    offset += 1
+                }
+                return offset
             }
         }
     }

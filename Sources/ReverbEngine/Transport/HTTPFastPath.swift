@@ -136,7 +136,7 @@ final class HTTPFastPath: ChannelInboundHandler, RemovableChannelHandler {
         rest?.moveReaderIndex(forwardBy: headLength)
         let handler = WebSocketChannelHandler(
             engine: engine, sharedApp: engine.directory.sharedApp(key: appKey),
-            origin: request.head.headers.first(name: "Origin"), maxFrameSize: setup.maxFrameSize)
+            origin: request.origin, maxFrameSize: setup.maxFrameSize)
         do {
             // No WebSocketFrameEncoder: every frame is encoded by `OutboundFrame` and written below where it would
             // sit, so the handler writes through its own context (docs/architecture.md, "The write path"). No frame

@@ -16,6 +16,7 @@ struct PlainRequestHead {
         case head(PlainRequestHead, length: Int)
     }
 
+    /// Method, target and version (the headers are read into the fields below instead).
     var head: HTTPRequestHead
     /// 0 when the request has no `Content-Length`.
     var contentLength = 0
@@ -30,13 +31,16 @@ struct PlainRequestHead {
     var connectionKeepAlive: Bool?
     /// The single `Sec-WebSocket-Key` (nil when absent or repeated).
     var webSocketKey: String?
+    /// The first `Origin` header. The only header value the fast path reads besides those above, so no other
+    /// header becomes a string (`head.headers` stays empty).
+    var origin: String?
     /// Exactly one `Sec-WebSocket-Version`, and it is 13.
     var webSocketVersion13 = false
     /// Bytes that count against `max_request_size`, counted as `HTTPRequestHandler.size(of:)` counts them.
     var size = 0
 
-    /// Whether the connection stays open after the answer: what `head.isKeepAlive` says, without scanning the
-    /// headers again.
+    /// Whether the connection stays open after the answer: what NIO's `HTTPRequestHead.isKeepAlive` says of the
+    /// same headers.
     var isKeepAlive: Bool { connectionKeepAlive ?? (head.version.minor >= 1) }
 
     /// Longest head the scanner reads; longer ones go to NIO's parser.
@@ -85,7 +89,6 @@ struct PlainRequestHead {
             var result = PlainRequestHead(
                 head: HTTPRequestHead(version: .init(major: 1, minor: minor), method: method, uri: uri))
             result.size = uri.utf8.count
-            var headers = HTTPHeaders()
             var versions = 0
             var keys = 0
             var upgrades = 0
@@ -122,8 +125,6 @@ struct PlainRequestHead {
                     valueEnd -= 1
                 }
                 index += 2
-                let name = string(nameStart, nameEnd)
-                let value = string(valueStart, valueEnd)
                 result.size += (nameEnd - nameStart) + (valueEnd - valueStart) + 4
                 switch nameEnd - nameStart {
                 case 6 where equalsLowercased(nameStart, "expect"): return .unsupported
@@ -134,24 +135,25 @@ struct PlainRequestHead {
                         upgrades == 1 && valueEnd - valueStart == 9 && equalsLowercased(valueStart, "websocket")
                 case 10 where equalsLowercased(nameStart, "connection"):
                     readConnectionTokens(valueStart, valueEnd, into: &result)
+                case 6 where equalsLowercased(nameStart, "origin"):
+                    if result.origin == nil { result.origin = string(valueStart, valueEnd) }
                 case 14 where equalsLowercased(nameStart, "content-length"):
-                    guard !result.hasContentLength, (1...9).contains(value.utf8.count),
-                        value.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let length = Int(value)
-                    else { return .unsupported }
+                    guard !result.hasContentLength, let length = decimal(valueStart, valueEnd) else {
+                        return .unsupported
+                    }
                     result.hasContentLength = true
                     result.contentLength = length
                 case 17 where equalsLowercased(nameStart, "transfer-encoding"): return .unsupported
                 case 17 where equalsLowercased(nameStart, "sec-websocket-key"):
                     keys += 1
-                    result.webSocketKey = keys == 1 ? value : nil
+                    result.webSocketKey = keys == 1 ? string(valueStart, valueEnd) : nil
                 case 21 where equalsLowercased(nameStart, "sec-websocket-version"):
                     versions += 1
-                    result.webSocketVersion13 = versions == 1 && value == "13"
+                    result.webSocketVersion13 =
+                        versions == 1 && valueEnd - valueStart == 2 && equalsLowercased(valueStart, "13")
                 default: break
                 }
-                headers.add(name: name, value: value)
             }
-            result.head.headers = headers
             return .head(result, length: index)
         }
 
@@ -226,6 +228,17 @@ struct PlainRequestHead {
             String(
                 decoding: UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[start..<end]),
                 as: UTF8.self)
+        }
+
+        /// The value of 1 to 9 decimal digits; nil for anything else.
+        private func decimal(_ start: Int, _ end: Int) -> Int? {
+            guard (1...9).contains(end - start) else { return nil }
+            var value = 0
+            for index in start..<end {
+                guard (0x30...0x39).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 0x30)
+            }
+            return value
         }
 
         /// ASCII case-insensitive comparison of the bytes at `start` with a lowercase name of the same length.

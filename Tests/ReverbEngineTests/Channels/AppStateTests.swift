@@ -95,7 +95,10 @@ struct AppStateTests {
         let miss = state.subscribe(a, to: "cache-prices", userID: nil, channelData: nil, now: now)
         #expect(miss.cache == .some(nil))
         let payload = ServerMessage.event(name: "tick", data: "{}", channel: "cache-prices")
-        state.recordEvent(on: "cache-prices", eventName: "tick", payload: payload, now: now)
+        let recipients = state.broadcast(
+            on: "cache-prices", eventName: "tick", payload: payload, now: now, excluding: "1.1")
+        #expect(recipients.reduce(0) { $0 + $1.count } == 0)
+        #expect(state.channel(named: "cache-prices")?.lastEventName == "tick")
         let hit = state.subscribe(b, to: "cache-prices", userID: nil, channelData: nil, now: now)
         #expect(hit.cache == .some(payload))
         #expect(state.subscribe(b, to: "news", userID: nil, channelData: nil, now: now).cache == nil)

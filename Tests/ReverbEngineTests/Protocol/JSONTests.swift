@@ -1,3 +1,5 @@
+import Foundation
+import NIOCore
 import Testing
 @testable import ReverbEngine
 
@@ -15,6 +17,18 @@ struct JSONTests {
         #expect(value["a"] == .string("line\nbreak \"q\" \\ / é 😀"))
         #expect(value.jsonText == #"{"a":"line\nbreak \"q\" \\ / é 😀"}"#)
         #expect(JSONValue.string("\u{01}").jsonText == #""\u0001""#)
+    }
+
+    @Test("every control character, quote and backslash is escaped so that a JSON reader gets the string back")
+    func everyEscape() throws {
+        let text = String(decoding: (0..<0x80).map { UInt8($0) }, as: UTF8.self) + "é😀 \"quoted\" end"
+        let quoted = text.jsonQuoted
+        #expect(try JSONDecoder().decode(String.self, from: Data(quoted.utf8)) == text)
+        #expect(quoted.hasPrefix(#""\u0000\u0001"#))
+        #expect(quoted.contains(##"\u001f !\"#$"##))
+        var contents = ByteBuffer()
+        contents.writeJSONStringContents("plain")
+        #expect(String(buffer: contents) == "plain")
     }
 
     @Test(

@@ -36,10 +36,14 @@ struct PlainRequestHeadTests {
         #expect(parsed.head.uri == "/apps/1/events?auth_key=k&auth_signature=abc")
         #expect(parsed.head.version == .http1_1)
         #expect(parsed.contentLength == 42 && parsed.hasContentLength)
-        #expect(!parsed.head.isKeepAlive)
-        #expect(parsed.head.headers.first(name: "content-type") == "application/json")
-        #expect(!parsed.hasUpgrade)
-        #expect(parsed.size == HTTPRequestHandler.size(of: parsed.head))
+        #expect(!parsed.isKeepAlive)
+        #expect(!parsed.hasUpgrade && parsed.origin == nil)
+        // Counted as NIO's pipeline counts the same head against `max_request_size`.
+        let headers: HTTPHeaders = [
+            "Host": "127.0.0.1", "Content-Type": "application/json", "Content-Length": "42", "Connection": "close",
+        ]
+        let parsedByNIO = HTTPRequestHead(version: .http1_1, method: .POST, uri: parsed.head.uri, headers: headers)
+        #expect(parsed.size == HTTPRequestHandler.size(of: parsedByNIO))
     }
 
     @Test("a WebSocket handshake")
@@ -51,6 +55,7 @@ struct PlainRequestHeadTests {
         #expect(parsed.hasUpgrade && parsed.upgradesToWebSocket && parsed.connectionUpgrade)
         #expect(parsed.webSocketKey == "dGhlIHNhbXBsZSBub25jZQ==")
         #expect(parsed.webSocketVersion13)
+        #expect(parsed.origin == "http://a.test")
         #expect(!parsed.hasContentLength)
         #expect(WebSocketAccept.value(for: "dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     }
