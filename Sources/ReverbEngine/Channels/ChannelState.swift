@@ -29,18 +29,20 @@ struct ChannelState: Sendable {
     var isEmpty: Bool { subscribers.isEmpty }
 
     mutating func add(_ subscriber: Subscriber) -> Subscriber? {
-        fanoutGroups = nil
-        return subscribers.updateValue(subscriber, forKey: subscriber.handle.socketID)
+        let previous = subscribers.updateValue(subscriber, forKey: subscriber.handle.socketID)
+        if previous == nil { fanoutGroups?.insert(subscriber.handle.writer) }
+        return previous
     }
 
     mutating func remove(socketID: String) -> Subscriber? {
         guard let removed = subscribers.removeValue(forKey: socketID) else { return nil }
-        fanoutGroups = nil
+        fanoutGroups?.remove(removed.handle.writer)
         return removed
     }
 
-    /// The subscribers already split by event loop; built once per membership change, so a broadcast only
-    /// retains the arrays.
+    /// The subscribers already split by event loop: built at the first broadcast, then kept up to date by `add` and
+    /// `remove` (a presence join or leave broadcasts right after changing the membership, so rebuilding them each
+    /// time would walk every subscriber twice). A broadcast only retains the arrays.
     mutating func fanout() -> [FanoutGroup] {
         if let fanoutGroups { return fanoutGroups }
         let groups = FanoutGroup.partition(subscribers.values.map(\.handle.writer))

@@ -5,7 +5,7 @@ struct FanoutGroup: Sendable {
     let loop: any EventLoop
     /// The loop's queue of writes, looked up once when the group is built.
     let outbox: LoopOutbox
-    private(set) var writers: [SocketWriter] = []
+    fileprivate(set) var writers: [SocketWriter] = []
 
     init(loop: any EventLoop) {
         self.loop = loop
@@ -19,18 +19,32 @@ struct FanoutGroup: Sendable {
 
     var count: Int { writers.count }
 
-    /// Splits sockets by event loop, keeping their order within each loop.
+    /// Splits sockets by event loop, keeping their order within each loop. Every membership change of a channel
+    /// runs this over all its subscribers, so it counts first and fills arrays of the right size: no array grows
+    /// while it is filled, and loops are told apart by identity among the few there are (one per core).
     static func partition(_ writers: [SocketWriter]) -> [FanoutGroup] {
-        var groups: [FanoutGroup] = []
+        var loops: [ObjectIdentifier] = []
+        var counts: [Int] = []
         for writer in writers {
-            let loop = writer.eventLoop
-            if let index = groups.firstIndex(where: { $0.loop === loop }) {
-                groups[index].writers.append(writer)
+            let loop = ObjectIdentifier(writer.eventLoop)
+            if let slot = loops.firstIndex(of: loop) {
+                counts[slot] += 1
             } else {
-                var group = FanoutGroup(loop: loop)
-                group.writers.append(writer)
+                loops.append(loop)
+                counts.append(1)
+            }
+        }
+        var groups: [FanoutGroup] = []
+        groups.reserveCapacity(loops.count)
+        for writer in writers {
+            // swift-format-ignore: NeverForceUnwrap
+            let slot = loops.firstIndex(of: ObjectIdentifier(writer.eventLoop))!
+            if slot == groups.count {
+                var group = FanoutGroup(loop: writer.eventLoop)
+                group.writers.reserveCapacity(counts[slot])
                 groups.append(group)
             }
+            groups[slot].writers.append(writer)
         }
         return groups
     }
@@ -40,5 +54,29 @@ struct FanoutGroup: Sendable {
         var group = FanoutGroup(loop: loop, outbox: outbox)
         group.writers = writers.filter { $0.socketID != socketID }
         return group
+    }
+}
+
+extension [FanoutGroup] {
+    /// Adds a socket to the group of its event loop (a new group for a loop not yet here).
+    mutating func insert(_ writer: SocketWriter) {
+        let loop = writer.eventLoop
+        if let index = firstIndex(where: { $0.loop === loop }) {
+            self[index].writers.append(writer)
+        } else {
+            var group = FanoutGroup(loop: loop)
+            group.writers = [writer]
+            append(group)
+        }
+    }
+
+    /// Takes a socket out of the group of its event loop (and the group out once it is empty).
+    mutating func remove(_ writer: SocketWriter) {
+        let loop = writer.eventLoop
+        guard let index = firstIndex(where: { $0.loop === loop }),
+            let position = self[index].writers.firstIndex(where: { $0 === writer })
+        else { return }
+        self[index].writers.remove(at: position)
+        if self[index].writers.isEmpty { remove(at: index) }
     }
 }

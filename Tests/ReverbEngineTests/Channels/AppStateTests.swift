@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOEmbedded
 import Synchronization
 import Testing
 
@@ -116,6 +117,48 @@ struct AppStateTests {
         #expect(state.recipients(of: "news", excluding: "1.2").reduce(0) { $0 + $1.count } == 2)
         #expect(state.recipients(of: "news", excluding: "9.9").reduce(0) { $0 + $1.count } == 3)
         #expect(state.recipients(of: "nobody", excluding: nil).isEmpty)
+    }
+
+    @Test("the recipients kept per event loop follow every join and leave as a fresh split would")
+    func recipientsFollowMembership() throws {
+        var state = AppState()
+        let app = Application(id: "2", key: "unlimited", secret: "secret")
+        let loops = [EmbeddedEventLoop(), EmbeddedEventLoop()]
+        let handles = (0..<8).map { ConnectionHandle.embedded(socketID: "1.\($0)", app: app, loop: loops[$0 % 2]) }
+        /// Socket ids per loop, in loop order, sorted within a loop (the order of a split is the dictionary's).
+        func byLoop(_ groups: [FanoutGroup]) -> [[String]] {
+            loops.map { loop in
+                groups.filter { $0.loop === loop }.flatMap { $0.writers.map(\.socketID) }.sorted()
+            }
+        }
+        var expected: Set<String> = []
+        func check(_ step: String) {
+            let fresh = byLoop(FanoutGroup.partition(handles.filter { expected.contains($0.socketID) }.map(\.writer)))
+            #expect(byLoop(state.recipients(of: "presence-room", excluding: nil)) == fresh, "\(step)")
+            #expect(state.recipients(of: "presence-room", excluding: nil).allSatisfy { $0.count > 0 }, "\(step)")
+        }
+        for handle in handles { try state.open(handle) }
+        for handle in handles.prefix(5) {
+            _ = state.subscribe(handle, to: "presence-room", userID: .string(handle.socketID), channelData: nil, now: now)
+            expected.insert(handle.socketID)
+        }
+        check("first broadcast")
+        for (step, index) in [1, 3, 5, 1, 6, 7, 0, 2, 4, 6, 7].enumerated() {
+            let socketID = handles[index].socketID
+            if expected.contains(socketID) {
+                _ = state.unsubscribe(socketID: socketID, channel: "presence-room")
+                expected.remove(socketID)
+            } else {
+                _ = state.subscribe(
+                    handles[index], to: "presence-room", userID: .string(socketID), channelData: nil, now: now)
+                expected.insert(socketID)
+            }
+            check("step \(step): socket \(socketID)")
+        }
+        // Subscribing again changes nothing.
+        _ = state.subscribe(handles[0], to: "presence-room", userID: .string("1.0"), channelData: nil, now: now)
+        expected.insert("1.0")
+        check("resubscribe")
     }
 
     @Test("closing a socket leaves every channel it held and keeps its message totals")

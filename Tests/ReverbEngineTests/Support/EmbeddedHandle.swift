@@ -7,8 +7,10 @@ import NIOWebSocket
 extension ConnectionHandle {
     /// A handle on an embedded channel, for state-machine tests without sockets. Its writer writes below a
     /// WebSocket encoder, as on a real socket.
-    static func embedded(socketID: String, app: Application) -> ConnectionHandle {
-        let channel = EmbeddedChannel()
+    static func embedded(
+        socketID: String, app: Application, loop: EmbeddedEventLoop = EmbeddedEventLoop()
+    ) -> ConnectionHandle {
+        let channel = EmbeddedChannel(loop: loop)
         try! channel.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
         let output = try! channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
         let writer = SocketWriter(socketID: socketID, output: output, totals: EngineTotals())
