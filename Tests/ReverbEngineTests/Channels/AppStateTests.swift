@@ -139,7 +139,8 @@ struct AppStateTests {
         }
         for handle in handles { try state.open(handle) }
         for handle in handles.prefix(5) {
-            _ = state.subscribe(handle, to: "presence-room", userID: .string(handle.socketID), channelData: nil, now: now)
+            _ = state.subscribe(
+                handle, to: "presence-room", userID: .string(handle.socketID), channelData: nil, now: now)
             expected.insert(handle.socketID)
         }
         check("first broadcast")
