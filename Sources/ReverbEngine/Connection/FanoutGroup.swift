@@ -19,9 +19,9 @@ struct FanoutGroup: Sendable {
 
     var count: Int { writers.count }
 
-    /// Splits sockets by event loop, keeping their order within each loop. Every membership change of a channel
-    /// runs this over all its subscribers, so it counts first and fills arrays of the right size: no array grows
-    /// while it is filled, and loops are told apart by identity among the few there are (one per core).
+    /// Splits sockets by event loop, keeping their order within each loop. The first broadcast on a channel runs
+    /// this over all its subscribers, so it counts first and fills arrays of the right size: no array grows while
+    /// it is filled, and loops are told apart by identity among the few there are (one per core).
     static func partition(_ writers: [SocketWriter]) -> [FanoutGroup] {
         var loops: [ObjectIdentifier] = []
         var counts: [Int] = []

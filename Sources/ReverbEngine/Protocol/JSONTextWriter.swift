@@ -67,8 +67,8 @@ extension ByteBuffer {
                     offset += 1
                 }
                 if escapedLength == bytes.count {
-                    output.baseAddress!.advanced(by: offset).copyMemory(
-                        from: UnsafeRawPointer(bytes.baseAddress!), byteCount: bytes.count)
+                    UnsafeMutableRawBufferPointer(rebasing: output[offset...]).copyMemory(
+                        from: UnsafeRawBufferPointer(bytes))
                     offset += bytes.count
                 } else {
                     for byte in bytes {

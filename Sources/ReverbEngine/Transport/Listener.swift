@@ -144,10 +144,12 @@ enum Listener {
             return [try await bootstrap(on: loops[0], sharingPort: false).bind(host: host, port: port).get()]
         }
         // Sharing the port must not let a second server join one that is already running: a socket bound without
-        // SO_REUSEPORT fails with EADDRINUSE on a port anybody listens on, so bind one first and close it.
+        // SO_REUSEPORT fails with EADDRINUSE on a port anybody listens on, so bind one first and close it. It never
+        // accepts (no `autoRead`): a client that connects in that moment is refused when it closes, and retries.
         if port != 0 {
             let probe = try await ServerBootstrap(group: loops[0])
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(.autoRead, value: false)
                 .bind(host: host, port: port).get()
             try await probe.close()
         }

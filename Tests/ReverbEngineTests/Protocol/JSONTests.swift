@@ -26,8 +26,11 @@ struct JSONTests {
         #expect(try JSONDecoder().decode(String.self, from: Data(quoted.utf8)) == text)
         #expect(quoted.hasPrefix(#""\u0000\u0001"#))
         #expect(quoted.contains(##"\u001f !\"#$"##))
+        #expect("".jsonQuoted == #""""#)
         var contents = ByteBuffer()
+        contents.writeJSONStringContents("")
         contents.writeJSONStringContents("plain")
+        contents.writeJSONStringContents("")
         #expect(String(buffer: contents) == "plain")
     }
 
