@@ -30,19 +30,29 @@ struct ChannelState: Sendable {
 
     mutating func add(_ subscriber: Subscriber) -> Subscriber? {
         let previous = subscribers.updateValue(subscriber, forKey: subscriber.handle.socketID)
-        if previous == nil { fanoutGroups?.insert(subscriber.handle.writer) }
-        return previous
+        guard previous == nil else { return previous }
+        if kind.access == .presence {
+            fanoutGroups?.insert(subscriber.handle.writer)
+        } else {
+            fanoutGroups = nil
+        }
+        return nil
     }
 
     mutating func remove(socketID: String) -> Subscriber? {
         guard let removed = subscribers.removeValue(forKey: socketID) else { return nil }
-        fanoutGroups?.remove(removed.handle.writer)
+        if kind.access == .presence {
+            fanoutGroups?.remove(removed.handle.writer)
+        } else {
+            fanoutGroups = nil
+        }
         return removed
     }
 
-    /// The subscribers already split by event loop: built at the first broadcast, then kept up to date by `add` and
-    /// `remove` (a presence join or leave broadcasts right after changing the membership, so rebuilding them each
-    /// time would walk every subscriber twice). A broadcast only retains the arrays.
+    /// The subscribers already split by event loop, built at the first broadcast after a membership change; a
+    /// broadcast only retains the arrays. Presence channels keep them up to date in `add` and `remove` instead: a
+    /// join or leave there broadcasts right away, and a rebuild walks every subscriber twice. Other channels drop
+    /// them, so that thousands of sockets leaving a big channel at once cost one rebuild, not a search each.
     mutating func fanout() -> [FanoutGroup] {
         if let fanoutGroups { return fanoutGroups }
         let groups = FanoutGroup.partition(subscribers.values.map(\.handle.writer))

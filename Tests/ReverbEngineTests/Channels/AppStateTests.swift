@@ -119,8 +119,10 @@ struct AppStateTests {
         #expect(state.recipients(of: "nobody", excluding: nil).isEmpty)
     }
 
-    @Test("the recipients kept per event loop follow every join and leave as a fresh split would")
-    func recipientsFollowMembership() throws {
+    @Test(
+        "the recipients per event loop follow every join and leave as a fresh split would",
+        arguments: ["presence-room", "room"])
+    func recipientsFollowMembership(channel: String) throws {
         var state = AppState()
         let app = Application(id: "2", key: "unlimited", secret: "secret")
         let loops = [EmbeddedEventLoop(), EmbeddedEventLoop()]
@@ -134,30 +136,30 @@ struct AppStateTests {
         var expected: Set<String> = []
         func check(_ step: String) {
             let fresh = byLoop(FanoutGroup.partition(handles.filter { expected.contains($0.socketID) }.map(\.writer)))
-            #expect(byLoop(state.recipients(of: "presence-room", excluding: nil)) == fresh, "\(step)")
-            #expect(state.recipients(of: "presence-room", excluding: nil).allSatisfy { $0.count > 0 }, "\(step)")
+            #expect(byLoop(state.recipients(of: channel, excluding: nil)) == fresh, "\(step)")
+            #expect(state.recipients(of: channel, excluding: nil).allSatisfy { $0.count > 0 }, "\(step)")
         }
         for handle in handles { try state.open(handle) }
         for handle in handles.prefix(5) {
             _ = state.subscribe(
-                handle, to: "presence-room", userID: .string(handle.socketID), channelData: nil, now: now)
+                handle, to: channel, userID: .string(handle.socketID), channelData: nil, now: now)
             expected.insert(handle.socketID)
         }
         check("first broadcast")
         for (step, index) in [1, 3, 5, 1, 6, 7, 0, 2, 4, 6, 7].enumerated() {
             let socketID = handles[index].socketID
             if expected.contains(socketID) {
-                _ = state.unsubscribe(socketID: socketID, channel: "presence-room")
+                _ = state.unsubscribe(socketID: socketID, channel: channel)
                 expected.remove(socketID)
             } else {
                 _ = state.subscribe(
-                    handles[index], to: "presence-room", userID: .string(socketID), channelData: nil, now: now)
+                    handles[index], to: channel, userID: .string(socketID), channelData: nil, now: now)
                 expected.insert(socketID)
             }
             check("step \(step): socket \(socketID)")
         }
         // Subscribing again changes nothing.
-        _ = state.subscribe(handles[0], to: "presence-room", userID: .string("1.0"), channelData: nil, now: now)
+        _ = state.subscribe(handles[0], to: channel, userID: .string("1.0"), channelData: nil, now: now)
         expected.insert("1.0")
         check("resubscribe")
     }
