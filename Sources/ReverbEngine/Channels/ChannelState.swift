@@ -31,21 +31,15 @@ struct ChannelState: Sendable {
     mutating func add(_ subscriber: Subscriber) -> Subscriber? {
         let previous = subscribers.updateValue(subscriber, forKey: subscriber.handle.socketID)
         guard previous == nil else { return previous }
-        if kind.access == .presence {
-            fanoutGroups?.insert(subscriber.handle.writer)
-        } else {
-            fanoutGroups = nil
-        }
+        if kind.access != .presence { fanoutGroups = nil }
+        fanoutGroups?.insert(subscriber.handle.writer)
         return nil
     }
 
     mutating func remove(socketID: String) -> Subscriber? {
         guard let removed = subscribers.removeValue(forKey: socketID) else { return nil }
-        if kind.access == .presence {
-            fanoutGroups?.remove(removed.handle.writer)
-        } else {
-            fanoutGroups = nil
-        }
+        if kind.access != .presence { fanoutGroups = nil }
+        fanoutGroups?.remove(removed.handle.writer)
         return removed
     }
 
