@@ -185,10 +185,11 @@ final class Engine: Sendable {
         } catch {
             return reject(handle, with: error, event: "pusher:subscribe")
         }
+        let registry = registry(for: app)
         if kind.requiresAuthorization {
             guard
                 ChannelAuthorizer.isAuthorized(
-                    auth: auth, secret: app.secret, socketID: handle.socketID, channel: channel,
+                    auth: auth, key: registry.signingKey, socketID: handle.socketID, channel: channel,
                     channelData: channelData)
             else { return reject(handle, with: .unauthorized, channel: channel, event: "pusher:subscribe") }
         }
@@ -204,7 +205,6 @@ final class Engine: Sendable {
             }
         }
         let limits = configuration.limits
-        let registry = registry(for: app)
         // The caps are checked under the same lock that admits the subscription, so racing sockets cannot pass
         // them together.
         func checkCaps(_ state: AppState) throws(PusherError) {

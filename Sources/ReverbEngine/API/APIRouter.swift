@@ -8,15 +8,10 @@ struct APIRouter: Sendable {
     let engine: Engine
     /// The configured path prefix, computed once (the configuration trims it with Foundation on every read).
     let prefix: String
-    /// Each app's secret prepared for signing once, by app id.
-    private let keys: [String: HMACKey]
 
     init(engine: Engine) {
         self.engine = engine
         self.prefix = engine.configuration.routePrefix
-        self.keys = Dictionary(
-            engine.configuration.apps.map { ($0.id, HMACKey(secret: $0.secret)) },
-            uniquingKeysWith: { first, _ in first })
     }
 
     /// Reverb's API routes (docs/protocol.md, HTTP responses), after the path prefix.
@@ -67,7 +62,8 @@ struct APIRouter: Sendable {
             try APISignature.verify(
                 method: request.method.rawValue, path: path, query: request.query,
                 body: request.body,
-                app: app, timestampWindow: engine.configuration.apiTimestampWindow, key: keys[app.id])
+                app: app, timestampWindow: engine.configuration.apiTimestampWindow,
+                key: engine.registry(for: app).signingKey)
         } catch {
             engine.events.emit {
                 EngineEvent(

@@ -94,7 +94,7 @@ struct AppState {
                 let info = channelData?["user_info"]
                 if channel.roster.join(userID: userID, userInfo: info), !rejoins {
                     outcome.userJoined = true
-                    outcome.memberAddedRecipients = channel.fanout().map { $0.excluding(socketID: handle.socketID) }
+                    outcome.memberAddedRecipients = channel.fanout().excluding(handle.writer)
                 }
                 userSockets[key, default: [:]][handle.socketID, default: 0] += 1
             }
@@ -158,8 +158,8 @@ struct AppState {
 
     private static func recipients(in channel: inout ChannelState, excluding excluded: String?) -> [FanoutGroup] {
         let groups = channel.fanout()
-        guard let excluded, channel.subscribers[excluded] != nil else { return groups }
-        return groups.map { $0.excluding(socketID: excluded) }
+        guard let excluded, let subscriber = channel.subscribers[excluded] else { return groups }
+        return groups.excluding(subscriber.handle.writer)
     }
 
     func channel(named name: String) -> ChannelState? { channels[name] }

@@ -23,7 +23,11 @@ extension Engine {
             let skipped = clusterCount.map { state.subscriptionCounts.skipped(channel: channel, version: $0.version) }
             guard case .send(let count) = decision else { return (decision, 0) }
             var groups = state.recipients(of: channel, excluding: excluding)
-            for socketID in skipped ?? [] { groups = groups.map { $0.excluding(socketID: socketID) } }
+            for socketID in skipped ?? [] {
+                if let skipped = state.subscriber(socketID: socketID, channel: channel) {
+                    groups = groups.excluding(skipped.handle.writer)
+                }
+            }
             if clusterCount == nil { recordSubscriptionCountWebhook(count, on: channel, app: app) }
             return (decision, queueSubscriptionCount(count, on: channel, to: groups))
         }

@@ -49,15 +49,22 @@ struct FanoutGroup: Sendable {
         return groups
     }
 
-    /// The same group without one socket.
-    func excluding(socketID: String) -> FanoutGroup {
+    /// The same group without one socket, told apart by identity: comparing socket ids was a string comparison
+    /// per recipient.
+    fileprivate func excluding(_ excluded: SocketWriter) -> FanoutGroup {
         var group = FanoutGroup(loop: loop, outbox: outbox)
-        group.writers = writers.filter { $0.socketID != socketID }
+        group.writers = writers.filter { $0 !== excluded }
         return group
     }
 }
 
 extension [FanoutGroup] {
+    /// The same groups without one socket. Only the group of its event loop is copied; the others keep sharing
+    /// the channel's arrays.
+    func excluding(_ excluded: SocketWriter) -> [FanoutGroup] {
+        map { group in group.loop === excluded.eventLoop ? group.excluding(excluded) : group }
+    }
+
     /// Adds a socket to the group of its event loop (a new group for a loop not yet here).
     mutating func insert(_ writer: SocketWriter) {
         let loop = writer.eventLoop

@@ -138,6 +138,11 @@ struct AppStateTests {
             let fresh = byLoop(FanoutGroup.partition(handles.filter { expected.contains($0.socketID) }.map(\.writer)))
             #expect(byLoop(state.recipients(of: channel, excluding: nil)) == fresh, "\(step)")
             #expect(state.recipients(of: channel, excluding: nil).allSatisfy { $0.count > 0 }, "\(step)")
+            // A sender is left out of its own loop's group only.
+            if let sender = expected.sorted().first {
+                let withoutSender = fresh.map { $0.filter { $0 != sender } }
+                #expect(byLoop(state.recipients(of: channel, excluding: sender)) == withoutSender, "\(step)")
+            }
         }
         for handle in handles { try state.open(handle) }
         for handle in handles.prefix(5) {
