@@ -12,6 +12,7 @@ import resource
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import time
 from pathlib import Path
@@ -335,6 +336,11 @@ def test_json_log_format_writes_one_object_per_line(servers):
         text = p.wait_for_log(server, r'"event":"request_rejected"')
         p.wait_for_log(server, r'"event":"message_rejected"')
         c.close()
+        # A client that resets its socket (SO_LINGER 0): a transport error, logged with the error as the reason.
+        gone = h.WSClient(server.ws_url(app.key))
+        gone.ws.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        gone.ws.socket.close()
+        p.wait_for_log(server, r'"event":"connection_error"')
     finally:
         assert server.terminate() == 0
     records = [json.loads(line) for line in server.log_text().splitlines() if line.strip()]
@@ -346,6 +352,9 @@ def test_json_log_format_writes_one_object_per_line(servers):
     assert rejected[0]["status"] == 401 and rejected[0]["route"] == "/apps/{id}/channels"
     message = [r for r in records if r.get("event") == "message_rejected"]
     assert message[0]["channel"] == "private-x" and message[0]["code"] == 4009
+    reset = [r for r in records if r.get("event") == "connection_error"]
+    assert reset[0]["code"] == 1006 and reset[0]["socket_id"] == gone.socket_id
+    assert "reset" in reset[0]["reason"].lower(), reset[0]
     assert any("Starting server on" in r["message"] for r in records)
     assert any("Stopped server on" in r["message"] for r in records)
 
