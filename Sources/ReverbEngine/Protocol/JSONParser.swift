@@ -75,6 +75,9 @@ private struct Reader {
             index += 1
             return .object(members)
         }
+        // Pusher's messages and API bodies are objects of two to four members: room for four up front spares the
+        // one-, two- and four-element allocations of appending one at a time.
+        members.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -106,6 +109,7 @@ private struct Reader {
             index += 1
             return .array(elements)
         }
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try parseValue(depth: depth + 1))
@@ -171,7 +175,11 @@ private struct Reader {
             if byte >= 0x80 { ascii = false }
             index += 1
         }
-        var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        // A broadcast's `data` is JSON text, full of `\"`, so this path is common: room for the unescaped prefix and
+        // 64 more bytes (never more than the input has left) covers a short one without growing.
+        var scalars: [UInt8] = []
+        scalars.reserveCapacity(min(bytes.count - start, index - start + 64))
+        scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
