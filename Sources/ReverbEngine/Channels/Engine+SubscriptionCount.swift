@@ -24,8 +24,8 @@ extension Engine {
             guard case .send(let count) = decision else { return (decision, 0) }
             var groups = state.recipients(of: channel, excluding: excluding)
             for socketID in skipped ?? [] {
-                if let skipped = state.subscriber(socketID: socketID, channel: channel) {
-                    groups = groups.excluding(skipped.handle.writer)
+                if let member = state.subscriber(socketID: socketID, channel: channel) {
+                    groups = groups.excluding(member.handle.writer)
                 }
             }
             if clusterCount == nil { recordSubscriptionCountWebhook(count, on: channel, app: app) }
