@@ -264,6 +264,10 @@ struct CommandTests {
         try await TestServer.with() { server in
             let unobserved = try await server.connect()
             _ = try await unobserved.subscribe("before")
+            // The engine records a subscription just after it sends the reply; a ping's pong, sent on the same loop
+            // after that, shows the recording is over before the observer comes.
+            try await unobserved.send(#"{"event":"pusher:ping","data":{}}"#)
+            #expect(await unobserved.receive()?.contains("pusher:pong") == true)
             let ring = server.server.observe(capacity: 100)
             let connection = try await server.connect()
             _ = try await connection.subscribe("observed")
